@@ -1,0 +1,77 @@
+/**
+ * What drill knows about each kind of service: its named ports, how a stand-in fixture is told its ports,
+ * its readiness probe, and the environment a linked service gets to reach it.
+ *
+ * Templates in env values: `${ports.NAME}` (this service's port), `${links.SERVICE.PORT}` (host:port at which
+ * this service reaches SERVICE's named port: the fault proxy's listener when the link is proxied), `${release}`.
+ */
+import type { ServiceKind } from '../scenario/service-schema.ts';
+
+export interface KindPort {
+  protocol: 'tcp' | 'udp';
+  /** Fixture env var that receives the port's `host:port` or port (see `format`). */
+  env?: string;
+  format?: 'port' | 'host:port';
+}
+
+export interface KindDefinition {
+  ports: Record<string, KindPort>;
+  /** Port a link to this kind carries by default. */
+  mainPort: string;
+  readiness: { port: string; path: string } | undefined;
+  /** Env a fixture of this kind gets when it links to a service of another kind. */
+  linkEnv: Partial<Record<ServiceKind, Record<string, string>>>;
+}
+
+export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
+  bridge: {
+    ports: {
+      http: { protocol: 'tcp', env: 'PORT', format: 'port' },
+      control: { protocol: 'tcp', env: 'DRILL_CONTROL_PORT', format: 'port' },
+    },
+    mainPort: 'http',
+    readiness: { port: 'http', path: '/v1/health' },
+    linkEnv: {},
+  },
+  bot: {
+    ports: {
+      health: { protocol: 'tcp', env: 'HEALTH_PORT', format: 'port' },
+      metrics: { protocol: 'tcp', env: 'METRICS_PORT', format: 'port' },
+    },
+    mainPort: 'health',
+    readiness: { port: 'health', path: '/live' },
+    linkEnv: {
+      bridge: { SIGNAL_SERVICE_URL: 'ws://${links.bridge.http}', SIGNAL_API_URL: 'http://${links.bridge.http}' },
+    },
+  },
+  gateway: {
+    ports: { http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' } },
+    mainPort: 'http',
+    readiness: { port: 'http', path: '/health' },
+    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${links.master.http}' } },
+  },
+  master: {
+    ports: { http: { protocol: 'tcp', env: 'WAVRY_MASTER_LISTEN', format: 'host:port' } },
+    mainPort: 'http',
+    readiness: { port: 'http', path: '/health' },
+    linkEnv: {},
+  },
+  relay: {
+    ports: {
+      udp: { protocol: 'udp', env: 'WAVRY_RELAY_LISTEN', format: 'host:port' },
+      health: { protocol: 'tcp', env: 'WAVRY_RELAY_HEALTH_LISTEN', format: 'host:port' },
+    },
+    mainPort: 'udp',
+    readiness: { port: 'health', path: '/health' },
+    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${links.master.http}' } },
+  },
+  host: {
+    ports: {
+      udp: { protocol: 'udp', env: 'WAVRY_LISTEN_ADDR', format: 'host:port' },
+      health: { protocol: 'tcp', env: 'WAVRY_HOST_HEALTH_LISTEN', format: 'host:port' },
+    },
+    mainPort: 'udp',
+    readiness: { port: 'health', path: '/health' },
+    linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${links.gateway.http}/ws' } },
+  },
+};

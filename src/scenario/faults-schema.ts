@@ -1,0 +1,64 @@
+/**
+ * The `faults:` section: which fault server to drive, and the timeline of faults on links.
+ * Attribute names and units follow Toxiproxy (milliseconds, KB/s, bytes); the UDP ones are drill extensions.
+ */
+import { z } from 'zod';
+import { durationMs, positiveDurationMs } from './duration-schema.ts';
+
+const stream = z.enum(['upstream', 'downstream']).meta({
+  description: 'upstream: client→server; downstream: server→client (Toxiproxy default).',
+});
+const toxicity = z.number().min(0).max(1).meta({
+  description: 'Share of connections (TCP) the toxic applies to, decided once per connection as Toxiproxy does; per datagram for UDP.',
+});
+const probability = z.number().min(0).max(1);
+
+const common = {
+  /** When the fault starts, from the start of the load. */
+  at: durationMs,
+  /** How long it lasts; omitted means until the end of the run. */
+  for: positiveDurationMs.optional(),
+  /** The link, as `from->to` (one direction of traffic), `from<->to` (both links), or a proxy name `from_to_to`. */
+  link: z.string().min(1),
+  stream: stream.optional(),
+  toxicity: toxicity.optional(),
+  /** Skip the check that the fault took effect before it counts. */
+  skipVerify: z.boolean().optional(),
+};
+
+/** A linear ramp of one attribute from `from` to `to` over the fault's `for` duration. */
+const ramp = z.strictObject({
+  attribute: z.string().min(1),
+  from: z.number().nonnegative(),
+  to: z.number().nonnegative(),
+  /** How often the attribute is updated while ramping. */
+  step: positiveDurationMs.default(1_000),
+});
+
+export const faultSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...common, type: z.literal('latency'), latency: z.number().nonnegative().default(0), jitter: z.number().nonnegative().default(0), ramp: ramp.optional() }),
+  z.strictObject({ ...common, type: z.literal('bandwidth'), rate: z.number().nonnegative(), ramp: ramp.optional() }),
+  z.strictObject({ ...common, type: z.literal('slow_close'), delay: z.number().nonnegative() }),
+  z.strictObject({ ...common, type: z.literal('timeout'), timeout: z.number().nonnegative() }),
+  z.strictObject({ ...common, type: z.literal('reset_peer'), timeout: z.number().nonnegative().default(0) }),
+  z.strictObject({ ...common, type: z.literal('slicer'), average_size: z.number().int().positive(), size_variation: z.number().int().nonnegative().default(0), delay: z.number().nonnegative().default(0) }),
+  z.strictObject({ ...common, type: z.literal('limit_data'), bytes: z.number().int().nonnegative() }),
+  z.strictObject({ ...common, type: z.literal('loss'), probability, correlation: z.number().min(0).max(1).default(0), ramp: ramp.optional() }),
+  z.strictObject({ ...common, type: z.literal('duplicate'), probability }),
+  z.strictObject({ ...common, type: z.literal('reorder'), probability, delay: z.number().nonnegative().default(20) }),
+  z.strictObject({ ...common, type: z.literal('partition') }),
+]);
+export type FaultSpec = z.output<typeof faultSchema>;
+
+export const faultsSchema = z.strictObject({
+  /**
+   * embedded: drill's own Toxiproxy-compatible server (default). toxiproxy: an existing server at `url`
+   * (or $TOXIPROXY_URL). toxiproxy-container: the real image through testcontainers.
+   */
+  server: z.enum(['embedded', 'toxiproxy', 'toxiproxy-container']).default('embedded'),
+  url: z.string().optional(),
+  /** Verify each fault's effect with a probe before it counts. */
+  verify: z.boolean().default(true),
+  timeline: z.array(faultSchema).default([]),
+});
+export type FaultsSpec = z.output<typeof faultsSchema>;

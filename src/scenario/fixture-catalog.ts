@@ -1,0 +1,26 @@
+/** The stand-in services shipped in `fixtures/`, and the releases each has a behaviour profile for. */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root, found from this file whether it runs from `src/` or from `dist/src/`. */
+export const packageRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the drill package root');
+    dir = parent;
+  }
+  return dir;
+})();
+
+export const fixturesDir = path.join(packageRoot, 'fixtures');
+
+export function fixtureReleases(fixture: string): string[] | undefined {
+  const dir = path.join(fixturesDir, fixture, 'releases');
+  if (!/^[a-z][a-z0-9-]*$/.test(fixture) || !existsSync(dir)) return undefined;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}

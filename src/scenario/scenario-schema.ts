@@ -1,0 +1,54 @@
+/**
+ * The scenario file format, defined once. TypeScript types are inferred from it, the JSON Schema for editors is
+ * generated from it (`npm run schema`), and cross-references are checked in `scenario-rules.ts`.
+ */
+import { z } from 'zod';
+import { durationMs, positiveDurationMs } from './duration-schema.ts';
+import { faultsSchema } from './faults-schema.ts';
+import { loadSchema } from './load-schema.ts';
+import { linkSchema, serviceSchema } from './service-schema.ts';
+import { workloadSchema } from './workload-schema.ts';
+
+const thresholdEntry = z.union([
+  z.string(),
+  z.strictObject({
+    threshold: z.string(),
+    /** Stop the load as soon as this threshold fails (checked once per second). */
+    abortOnFail: z.boolean().default(false),
+    /** Do not judge abortOnFail before this much load has run. */
+    delayAbortEval: durationMs.default(0),
+  }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  /** Format version of this file. */
+  version: z.literal(1).default(1),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'use letters, digits, dot, dash, underscore' }),
+  description: z.string().optional(),
+  /** The release under test; default release of every service. */
+  release: z.string().min(1),
+  /** Where services run: local processes (default), containers, or already running. */
+  runtime: z.enum(['process', 'docker', 'external']).default('process'),
+  /** Seed of every random choice (message mix, jitter, toxicity), recorded in the report for replay. */
+  seed: z.number().int().nonnegative().default(1),
+  /** Allow targets outside loopback (127.0.0.0/8, ::1). Off by default: drill refuses other addresses. */
+  allowNonLoopback: z.boolean().default(false),
+  services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'service names are lower-case letters, digits and dashes' }), serviceSchema).refine((s) => Object.keys(s).length > 0, { message: 'needs at least one service' }),
+  links: z.array(linkSchema).default([]),
+  load: loadSchema,
+  workload: workloadSchema,
+  faults: faultsSchema.default({ server: 'embedded', verify: true, timeline: [] }),
+  /** SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`). */
+  thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}),
+  report: z
+    .strictObject({
+      /** Folder runs write into; each run gets `<dir>/<scenario>-<timestamp>/`. */
+      dir: z.string().default('reports'),
+      /** Time-series bucket for the report timeline. */
+      interval: positiveDurationMs.default(1_000),
+    })
+    .default({ dir: 'reports', interval: 1_000 }),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;

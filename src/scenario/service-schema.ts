@@ -1,0 +1,59 @@
+/** One service of the stack under test, and where it comes from. */
+import { z } from 'zod';
+import { durationMs, positiveDurationMs } from './duration-schema.ts';
+
+export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
+export type ServiceKind = (typeof serviceKinds)[number];
+
+const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const readinessSchema = z.strictObject({
+  /** Named port the probe uses (default: the kind's health port). */
+  port: z.string().optional(),
+  /** HTTP path answering 2xx when ready (default: the kind's readiness path). */
+  path: z.string().startsWith('/').optional(),
+  /** Give up after this long. */
+  timeout: positiveDurationMs.default(20_000),
+  interval: positiveDurationMs.default(100),
+});
+
+export const serviceSchema = z
+  .strictObject({
+    kind: z.enum(serviceKinds, { message: `unknown service kind; expected one of ${serviceKinds.join(', ')}` }),
+    /** Stand-in program from `fixtures/<name>` (default: the kind). */
+    fixture: z.string().optional(),
+    /** argv of your own build of the real system; use `${ports.NAME}` and `${links.SERVICE.PORT}` in args and env. */
+    command: z.array(z.string()).min(1).optional(),
+    /** Working directory for `command`. */
+    cwd: z.string().optional(),
+    /** A container image (container runtime). */
+    image: z.string().optional(),
+    /** An already-running service: only its base URL is known (external runtime). */
+    url: z.string().url().optional(),
+    /** Release of this service (default: the scenario's `release`). Selects the fixture's behaviour profile. */
+    release: z.string().optional(),
+    env: z.record(z.string(), envValue).default({}),
+    /** Named ports: 0 (default) allocates a free loopback port at start. */
+    ports: z.record(z.string(), z.number().int().min(0).max(65_535)).default({}),
+    readiness: readinessSchema.optional(),
+    /** Services that must be ready before this one starts (links add their targets implicitly). */
+    dependsOn: z.array(z.string()).default([]),
+    /** Time to wait for a graceful stop (SIGTERM) before SIGKILL. */
+    stopTimeout: durationMs.default(5_000),
+  })
+  .superRefine((service, ctx) => {
+    const sources = (['fixture', 'command', 'image', 'url'] as const).filter((key) => service[key] !== undefined);
+    if (sources.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [sources[1]!], message: `give one of fixture, command, image or url, not ${sources.join(' and ')}` });
+    }
+  });
+export type ServiceSpec = z.output<typeof serviceSchema>;
+
+export const linkSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  /** Named port of `to` the link carries (default: the kind's main port). */
+  port: z.string().optional(),
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+});
+export type LinkSpec = z.output<typeof linkSchema>;

@@ -1,0 +1,179 @@
+/**
+ * Wire shapes of the Signal bot stack, shared by the harness and the stand-in services in `fixtures/`.
+ * The public parts follow signal-cli-rest-api (json-rpc mode) and signal-client; the `/_drill` control API is
+ * the harness's own and plays the Signal network: it delivers user messages and records what the bridge sent.
+ */
+
+/** `dataMessage` of a received envelope (subset a bot reads). */
+export interface DataMessage {
+  timestamp: number;
+  message: string | null;
+  expiresInSeconds?: number;
+  viewOnce?: boolean;
+  groupInfo?: { groupId: string; groupName?: string; revision?: number; type?: string };
+  quote?: { id: number; author: string; authorNumber?: string; authorUuid?: string; text: string };
+}
+
+export interface Envelope {
+  source: string;
+  sourceNumber: string | null;
+  sourceUuid: string;
+  sourceName: string;
+  sourceDevice: number;
+  /** ms since epoch; with `source`, the pair bots deduplicate on. */
+  timestamp: number;
+  serverReceivedTimestamp?: number;
+  serverDeliveredTimestamp?: number;
+  dataMessage?: DataMessage;
+  syncMessage?: { sentMessage?: DataMessage & { destination?: string; destinationNumber?: string; destinationUuid?: string } };
+  receiptMessage?: { when: number; isDelivery: boolean; isRead: boolean; isViewed: boolean; timestamps: number[] };
+  typingMessage?: { action: 'STARTED' | 'STOPPED'; timestamp: number; groupId?: string };
+}
+
+/** One websocket text frame of `GET /v1/receive/{number}` in json-rpc mode. */
+export interface ReceiveFrame {
+  envelope: Envelope;
+  account: string;
+}
+
+/** Body of `POST /v2/send`. */
+export interface SendRequest {
+  number: string;
+  recipients?: string[];
+  recipient?: string;
+  message?: string;
+  base64_attachments?: string[];
+  quote_timestamp?: number;
+  quote_author?: string;
+  quote_message?: string;
+  text_mode?: 'normal' | 'styled';
+  view_once?: boolean;
+  sticker?: string;
+  notify_self?: boolean;
+}
+
+/** 201 body up to release 0.100. */
+export interface SendResponseObject {
+  timestamp: string;
+}
+/** 201 body after 0.100: one entry per batch. */
+export type SendResponseArray = { timestamp: string; errors?: { recipients: { number?: string; uuid?: string; username?: string; reason: string }[] } }[];
+
+// ---- The harness control API of the bridge stand-in (its own port, `DRILL_CONTROL_PORT`) ----
+
+/** What kind of envelope to generate. `receipt` and `typing` are noise a bot must ignore. */
+export type InjectKind = 'data' | 'sync' | 'receipt' | 'typing';
+
+export interface InjectMessage {
+  source: string;
+  sourceName?: string;
+  sourceUuid?: string;
+  /** ms since epoch; reuse a pair to test dedupe. */
+  timestamp: number;
+  message?: string;
+  groupId?: string;
+  kind?: InjectKind;
+}
+
+/** `POST /_drill/inject` body. */
+export interface InjectRequest {
+  /** The bot's account number; frames are delivered to sockets on `/v1/receive/{account}`. */
+  account: string;
+  messages: InjectMessage[];
+}
+
+/** `POST /_drill/inject` 200 body: per message, to how many sockets the frame went (0 = dropped). */
+export interface InjectResponse {
+  delivered: number[];
+  dropped: number;
+}
+
+/** One accepted send in the oracle log: `GET /_drill/sends?since=SEQ`, and pushed on the `/_drill/oracle` websocket. */
+export interface SendRecord {
+  seq: number;
+  /** Route that accepted it: `/v2/send`, `/v1/reactions/{n}`, `/v1/typing-indicator/{n}`. */
+  route: string;
+  method: string;
+  number: string;
+  recipients: string[];
+  message: string | null;
+  quoteTimestamp: number | null;
+  quoteAuthor: string | null;
+  idempotencyKey: string | null;
+  /** Epoch ms with fraction when the bridge accepted the request. */
+  receivedAtMs: number;
+}
+
+export interface SendsResponse {
+  next: number;
+  sends: SendRecord[];
+}
+
+/** `GET /_drill/stats`. */
+export interface BridgeStats {
+  release: string;
+  up: boolean;
+  subscribers: number;
+  framesDelivered: number;
+  /** Frames no socket took: no subscriber, a slow subscriber, bridge down, or lost in a restart flush. */
+  framesDropped: number;
+  sendsAccepted: number;
+  sendsRejected: number;
+}
+
+/** `PUT /_drill/faults` body; `DELETE /_drill/faults` clears all. Route keys are paths such as `/v2/send` or `*`. */
+export interface BridgeFaults {
+  /** Added latency per route, ms. */
+  latencyMs?: Record<string, number>;
+  /** Routes that never answer (json-rpc getRaw has no timeout). */
+  hang?: string[];
+  /** Sends answer 400 "User +X is not registered." and the websocket goes silent. */
+  unregistered?: boolean;
+  /** Sends answer 429 with challenge tokens. */
+  rateLimited?: boolean;
+  /** Share of frames lost before delivery, 0..1. */
+  frameLoss?: number;
+  /** Answer sends with this 5xx status. */
+  sendErrorStatus?: number;
+}
+
+/** `POST /_drill/restart` body: close sockets, refuse connections for downMs, flush the backlog before subscribers return. */
+export interface BridgeRestartRequest {
+  downMs: number;
+}
+
+/** `PUT /_drill/config` body. */
+export interface BridgeConfig {
+  sendResponseShape?: 'object' | 'array';
+  mode?: 'json-rpc' | 'normal' | 'native';
+  version?: string;
+}
+
+// ---- The bot (signal-client stand-in) ----
+
+export interface BotReady {
+  ready: boolean;
+  queue_ready: boolean;
+  worker_pool_ready: boolean;
+  websocket_configured: boolean;
+  api_clients_ready: boolean;
+  queue_depth: number;
+  ingest_paused_until: number;
+}
+
+export type BotDlqStatus = { enabled: true; depth: number; oldest_next_retry_at: number | null } | { enabled: false; depth: 0 };
+
+export interface DlqRecord {
+  payload: { raw: unknown; reason: string; metadata: Record<string, unknown> };
+  message: DlqRecord['payload'];
+  retry_count: number;
+  /** epoch seconds */
+  next_retry_at: number;
+}
+
+/** `POST /_drill/dlq/replay` on the bot's health port (harness extension: upstream has no replay loop). */
+export interface DlqReplayResponse {
+  replayed: number;
+  pending: number;
+  discarded: number;
+}
