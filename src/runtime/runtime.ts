@@ -40,13 +40,14 @@ export interface ServicePlan {
   source: ServiceSource;
   /** Environment with every `${...}` template expanded. */
   env: Record<string, string>;
-  /** Arguments after the program (fixtures take none; commands carry theirs in `source.argv`). */
   ports: Record<string, PortBinding>;
   readiness: ReadinessProbe | undefined;
   /** Grace period between SIGTERM and SIGKILL. */
   stopTimeoutMs: number;
   /** Where stdout and stderr of the service are appended. */
   logFile: string;
+  /** The service's own folder in the run folder: its working directory, kept across restarts (SQLite files, token stores). */
+  dataDir: string;
 }
 
 export interface ExitInfo {

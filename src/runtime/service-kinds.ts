@@ -2,8 +2,9 @@
  * What drill knows about each kind of service: its named ports, how a stand-in fixture is told its ports,
  * its readiness probe, and the environment a linked service gets to reach it.
  *
- * Templates in env values: `${ports.NAME}` (this service's port), `${links.SERVICE.PORT}` (host:port at which
- * this service reaches SERVICE's named port: the fault proxy's listener when the link is proxied), `${release}`.
+ * Templates in `linkEnv`: `${target.PORT}` is the host:port at which the linking service reaches the target's
+ * named port (the fault proxy's listener when the link is proxied). Scenario env values use `${ports.NAME}`,
+ * `${links.SERVICE.PORT}`, `${release}` and `${dataDir}` (see `env-template.ts`).
  */
 import type { ServiceKind } from '../scenario/service-schema.ts';
 
@@ -41,14 +42,14 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     mainPort: 'health',
     readiness: { port: 'health', path: '/live' },
     linkEnv: {
-      bridge: { SIGNAL_SERVICE_URL: 'ws://${links.bridge.http}', SIGNAL_API_URL: 'http://${links.bridge.http}' },
+      bridge: { SIGNAL_SERVICE_URL: 'ws://${target.http}', SIGNAL_API_URL: 'http://${target.http}' },
     },
   },
   gateway: {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' } },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
-    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${links.master.http}' } },
+    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${target.http}' } },
   },
   master: {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_MASTER_LISTEN', format: 'host:port' } },
@@ -63,7 +64,7 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
     mainPort: 'udp',
     readiness: { port: 'health', path: '/health' },
-    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${links.master.http}' } },
+    linkEnv: { master: { WAVRY_MASTER_URL: 'http://${target.http}' } },
   },
   host: {
     ports: {
@@ -72,6 +73,6 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
     mainPort: 'udp',
     readiness: { port: 'health', path: '/health' },
-    linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${links.gateway.http}/ws' } },
+    linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${target.http}/ws' } },
   },
 };

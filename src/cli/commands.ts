@@ -1,0 +1,109 @@
+/** The subcommands of `drill`, each a function of its arguments and output streams returning an exit code. */
+import type { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { ExitCode, ScenarioError, UsageError } from '../common/errors.ts';
+import { createLogger, type LogLevel } from '../common/logger.ts';
+import { JsonReporter } from '../report/json-reporter.ts';
+import { MarkdownReporter } from '../report/markdown-reporter.ts';
+import { ProgressReporter } from '../report/progress-reporter.ts';
+import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
+import { loadScenarioFile } from '../scenario/scenario-loader.ts';
+import { writeJsonSchemas } from '../scenario/json-schema.ts';
+
+export interface CommandIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  cwd: string;
+}
+
+type Command = (args: string[], io: CommandIo) => Promise<number>;
+
+export function usage(): string {
+  return `drill: reliability drills and load tests from YAML scenarios
+
+Usage:
+  drill validate FILE...           check scenario files; every problem with file:line:column
+  drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md}
+      --report-dir DIR             write run folders here instead of the scenario's report.dir
+      --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
+  drill reap                       clean up processes left by runs whose harness was killed
+  drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
+  drill --help
+
+Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
+`;
+}
+
+const validate: Command = async (args, io) => {
+  if (args.length === 0) throw new UsageError('drill validate needs at least one scenario file');
+  let worst: number = ExitCode.Pass;
+  for (const file of args) {
+    try {
+      const loaded = await loadScenarioFile(file);
+      io.stdout.write(`${file}: ok (${Object.keys(loaded.scenario.services).length} services, ${loaded.scenario.workload.type} workload)\n`);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      io.stderr.write(`${error.message}\n`);
+      worst = ExitCode.BadInput;
+    }
+  }
+  return worst;
+};
+
+const run: Command = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
+  const level = values['log-level'] as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  const loaded = await loadScenarioFile(positionals[0]!);
+  if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      io.stderr.write(`\ndrill: ${signal}: stopping the load, writing the report and tearing down (again to kill at once)\n`);
+      controller.abort(new Error(signal));
+    } else {
+      const killed = killOwnChildren();
+      io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
+      process.exit(ExitCode.Infrastructure);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Loaded on demand: validate and schema should not pay for the whole run machinery.
+  const { runScenario } = await import('../run/scenario-run.ts');
+  try {
+    const outcome = await runScenario(loaded, {
+      cwd: io.cwd,
+      logger: createLogger(io.stderr, level),
+      reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
+      signal: controller.signal,
+    });
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
+
+const reap: Command = async (_args, io) => {
+  const results = await reapDeadRuns({ logger: createLogger(io.stderr, 'info') });
+  io.stdout.write(results.length ? `reaped ${results.length} dead run(s)\n` : 'nothing to reap\n');
+  return ExitCode.Pass;
+};
+
+const schema: Command = async (args, io) => {
+  const { values } = parseArgs({ args, options: { out: { type: 'string', default: 'schema' } } });
+  const files = await writeJsonSchemas(values.out!);
+  io.stdout.write(files.map((f) => `wrote ${f}\n`).join(''));
+  return ExitCode.Pass;
+};
+
+export const commands: Record<string, Command> = { validate, run, reap, schema };

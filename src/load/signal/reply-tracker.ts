@@ -1,0 +1,103 @@
+/**
+ * Matches the bridge's oracle log (every send it accepted) against the messages the workload injected:
+ * first reply → latency; further replies to the same message → duplicates; replies to nothing → unexpected.
+ * A message whose reply does not come within the timeout counts as missing.
+ */
+import type { SendRecord } from '../../wire/signal.ts';
+import { replyKey } from './message-generator.ts';
+
+export interface Outstanding {
+  key: string;
+  /** Epoch ms the arrival was scheduled for. */
+  intendedAtMs: number;
+  /** Epoch ms the inject request was sent. */
+  sentAtMs: number;
+  expectReply: boolean;
+  resolve: (outcome: ReplyOutcome) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export type ReplyOutcome =
+  | { type: 'reply'; correctedMs: number; uncorrectedMs: number }
+  | { type: 'missing' }
+  | { type: 'not-expected' };
+
+export interface ReplyTrackerEvents {
+  onDuplicate(key: string): void;
+  onUnexpected(record: SendRecord): void;
+}
+
+export class ReplyTracker {
+  private readonly waiting = new Map<string, Outstanding>();
+  /** Messages answered at least once, kept to recognise later duplicates. */
+  private readonly answered = new Set<string>();
+  private readonly early = new Map<string, SendRecord>();
+
+  constructor(
+    private readonly replyTimeoutMs: number,
+    private readonly events: ReplyTrackerEvents,
+  ) {}
+
+  /** Registers a sent message; resolves with its reply, its absence, or at once when none is expected. */
+  expect(entry: Omit<Outstanding, 'resolve' | 'timer'>): Promise<ReplyOutcome> {
+    return new Promise((resolve) => {
+      if (!entry.expectReply) return resolve({ type: 'not-expected' });
+      const outstanding: Outstanding = { ...entry, resolve };
+      const early = this.early.get(entry.key);
+      if (early) {
+        this.early.delete(entry.key);
+        this.settle(outstanding, early);
+        return;
+      }
+      outstanding.timer = setTimeout(() => {
+        this.waiting.delete(entry.key);
+        resolve({ type: 'missing' });
+      }, this.replyTimeoutMs);
+      this.waiting.set(entry.key, outstanding);
+    });
+  }
+
+  /** Feeds one oracle record. */
+  observe(record: SendRecord): void {
+    if (record.route !== '/v2/send' || record.quoteTimestamp === null) return;
+    for (const recipient of record.recipients) {
+      const key = replyKey(recipient, record.quoteTimestamp);
+      const outstanding = this.waiting.get(key);
+      if (outstanding) {
+        this.waiting.delete(key);
+        clearTimeout(outstanding.timer);
+        this.settle(outstanding, record);
+      } else if (this.answered.has(key)) {
+        this.events.onDuplicate(key);
+      } else {
+        // The reply can overtake the inject response on loopback; hold it briefly for `expect`.
+        this.early.set(key, record);
+        setTimeout(() => {
+          if (this.early.delete(key)) this.events.onUnexpected(record);
+        }, 2_000).unref();
+      }
+    }
+  }
+
+  /** Gives up on every message still waiting (end of run): each resolves as missing. */
+  abandonAll(): void {
+    for (const outstanding of this.waiting.values()) {
+      clearTimeout(outstanding.timer);
+      outstanding.resolve({ type: 'missing' });
+    }
+    this.waiting.clear();
+  }
+
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  private settle(outstanding: Outstanding, record: SendRecord): void {
+    this.answered.add(outstanding.key);
+    outstanding.resolve({
+      type: 'reply',
+      correctedMs: record.receivedAtMs - outstanding.intendedAtMs,
+      uncorrectedMs: record.receivedAtMs - outstanding.sentAtMs,
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The Signal bot workload. Each arrival injects one user message at the bridge (as the Signal network
+ * would deliver it) and waits for the bot's reply in the bridge's oracle log. Latency runs from the
+ * arrival's intended time to the moment the bridge accepted the reply (coordinated-omission-correct).
+ */
+import { seededRandom } from '../../common/random.ts';
+import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
+import type { Arrival, DriverContext, WorkloadDriver } from '../workload-driver.ts';
+import { BridgeControl } from './bridge-control.ts';
+import { MessageGenerator } from './message-generator.ts';
+import { ReplyTracker } from './reply-tracker.ts';
+import { sampleStack, type StackSample } from './stack-sampler.ts';
+
+export interface SignalDriverTargets {
+  /** Base URL of the bridge's control API. */
+  bridgeControlUrl: string;
+  /** Prometheus endpoints of the bots. */
+  botMetricsUrls: string[];
+}
+
+export class SignalDriver implements WorkloadDriver {
+  readonly workload = 'signal';
+  readonly latencySli = 'reply_latency';
+  private readonly bridge: BridgeControl;
+  private readonly generator: MessageGenerator;
+  private readonly tracker: ReplyTracker;
+  private context: DriverContext | undefined;
+  private errors = 0;
+  /** Inbound messages answered more than once. */
+  private readonly duplicated = new Set<string>();
+  private firstSample: StackSample | undefined;
+  private lastSample: StackSample | undefined;
+
+  constructor(
+    private readonly spec: SignalWorkloadSpec,
+    private readonly targets: SignalDriverTargets,
+    seed: number,
+  ) {
+    this.bridge = new BridgeControl(targets.bridgeControlUrl);
+    this.generator = new MessageGenerator(spec, seededRandom(seed));
+    this.tracker = new ReplyTracker(spec.replyTimeout, {
+      onDuplicate: (key) => {
+        if (this.duplicated.has(key)) return;
+        this.duplicated.add(key);
+        this.errors++;
+        this.ctx.slis.record((s) => s.count('duplicate_replies_seen'));
+        this.ctx.series.add('duplicate_replies', Date.now());
+      },
+      onUnexpected: () => this.ctx.slis.record((s) => s.count('unexpected_replies')),
+    });
+  }
+
+  private get ctx(): DriverContext {
+    if (!this.context) throw new Error('SignalDriver used before prepare()');
+    return this.context;
+  }
+
+  async prepare(context: DriverContext): Promise<void> {
+    this.context = context;
+    await this.bridge.followOracle((record) => this.tracker.observe(record));
+    this.firstSample = await sampleStack({ botMetricsUrls: this.targets.botMetricsUrls, bridge: this.bridge });
+    this.lastSample = this.firstSample;
+  }
+
+  async fire(arrival: Arrival): Promise<void> {
+    const { slis, series } = this.ctx;
+    const generated = this.generator.next(arrival.intendedAtMs);
+    const sentAtMs = Date.now();
+    series.add('sent', sentAtMs);
+    try {
+      await this.bridge.inject(this.spec.account, [generated.inject]);
+      slis.record((s) => s.rate('inject_errors', false));
+    } catch {
+      this.errors++;
+      slis.record((s) => s.rate('inject_errors', true));
+      series.add('inject_errors', sentAtMs);
+      // A message the bridge never took cannot be answered; it still counts against replies_missing.
+      if (generated.expectReply && !generated.duplicate) slis.record((s) => s.rate('replies_missing', true));
+      return;
+    }
+    if (generated.duplicate) return; // a re-emitted (source, timestamp): any reply to it is a duplicate
+    const outcome = await this.tracker.expect({
+      key: generated.key,
+      intendedAtMs: arrival.intendedAtMs,
+      sentAtMs,
+      expectReply: generated.expectReply,
+    });
+    if (outcome.type === 'not-expected') return;
+    const now = Date.now();
+    if (outcome.type === 'missing') {
+      this.errors++;
+      slis.record((s) => {
+        s.rate('replies_missing', true);
+        s.rate('duplicate_replies', false);
+      });
+      series.add('replies_missing', now);
+      return;
+    }
+    slis.record((s) => {
+      s.rate('replies_missing', false);
+      s.rate('duplicate_replies', false);
+      s.trend('reply_latency').recordMs(Math.max(0, outcome.correctedMs));
+      s.trend('reply_latency_uncorrected').recordMs(Math.max(0, outcome.uncorrectedMs));
+    });
+    series.add('replies', now);
+    series.latency(now, outcome.correctedMs);
+  }
+
+  async sample(): Promise<void> {
+    const { slis, series } = this.ctx;
+    const sample = await sampleStack({ botMetricsUrls: this.targets.botMetricsUrls, bridge: this.bridge });
+    const previous = this.lastSample;
+    this.lastSample = sample;
+    slis.record((s) => {
+      if (sample.queueDepth !== null) s.gauge('queue_depth', sample.queueDepth);
+      if (sample.dlqDepth !== null) s.gauge('dlq_depth', sample.dlqDepth);
+      if (previous) {
+        const seconds = (sample.atMs - previous.atMs) / 1_000;
+        s.count('breaker_open_time', sample.breakerOpen ? seconds : 0);
+        s.count('websocket_down_time', sample.websocketUp ? 0 : seconds);
+        if (sample.bridgeDropped !== null && previous.bridgeDropped !== null) s.count('bridge_dropped_frames', sample.bridgeDropped - previous.bridgeDropped);
+      }
+    });
+    series.set('queue_depth', sample.atMs, sample.queueDepth);
+    series.set('dlq_depth', sample.atMs, sample.dlqDepth);
+    series.set('breaker_open', sample.atMs, sample.breakerOpen);
+    series.set('websocket_up', sample.atMs, sample.websocketUp);
+  }
+
+  errorCount(): number {
+    return this.errors;
+  }
+
+  async finish(): Promise<void> {
+    this.tracker.abandonAll();
+    await this.sample();
+    const first = this.firstSample?.dlqDepth;
+    const last = this.lastSample?.dlqDepth;
+    if (first !== null && first !== undefined && last !== null && last !== undefined) {
+      this.ctx.slis.run.count('dlq_growth', last - first);
+    }
+    // Duplicates were counted as they came; fold them into the rate over answered messages.
+    for (const { set } of [{ set: this.ctx.slis.run }, ...this.ctx.slis.phaseSets]) {
+      const duplicates = set.counters.get('duplicate_replies_seen') ?? 0;
+      if (duplicates > 0) {
+        const rate = set.rates.get('duplicate_replies') ?? { bad: 0, total: 0 };
+        set.rates.set('duplicate_replies', { bad: rate.bad + duplicates, total: rate.total });
+      }
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.tracker.abandonAll();
+    await this.bridge[Symbol.asyncDispose]();
+  }
+}

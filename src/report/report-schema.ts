@@ -1,0 +1,127 @@
+/**
+ * report.json, version 1. Defined once here; the TypeScript types are inferred from it and
+ * `schema/report.schema.json` is generated from it. Times are epoch ms (`...AtMs`) or ms offsets from the
+ * start of the load (`tMs`, `startMs`, `endMs`). Histograms are stored encoded so later runs can merge and
+ * compare them.
+ */
+import { z } from 'zod';
+
+export const REPORT_SCHEMA_VERSION = 'drill.report/v1';
+
+export const serializedHistogramSchema = z.object({
+  encoding: z.literal('hdr-base64'),
+  /** Unit of values after dividing the recorded integers by `scale`. */
+  unit: z.string(),
+  /** Recorded integer = value × scale (e.g. microseconds for a ms histogram: scale 1000). */
+  scale: z.number(),
+  lowest: z.number(),
+  highest: z.number(),
+  significantDigits: z.number(),
+  count: z.number(),
+  /** HdrHistogram compressed V2 encoding, base64. */
+  data: z.string(),
+});
+export type SerializedHistogram = z.infer<typeof serializedHistogramSchema>;
+
+/** One SLI over one window; which fields are set depends on `kind`. */
+export const sliValueSchema = z.object({
+  kind: z.enum(['trend', 'rate', 'counter', 'gauge']),
+  unit: z.string(),
+  /** trend: samples; rate: bad events; counter: the count. */
+  count: z.number().optional(),
+  /** rate: events judged (the denominator). */
+  total: z.number().optional(),
+  /** rate: bad/total (0..1); counter: count per second of the window. */
+  rate: z.number().optional(),
+  /** gauge: last sample. */
+  value: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  avg: z.number().optional(),
+  /** trend: percentiles by name (`p50`, `p90`, `p95`, `p99`, `p99.9`). */
+  percentiles: z.record(z.string(), z.number()).optional(),
+  /** Name of the histogram in `histograms` (trend only). */
+  histogram: z.string().optional(),
+});
+export type SliValue = z.infer<typeof sliValueSchema>;
+
+export const phaseSchema = z.object({
+  name: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  slis: z.record(z.string(), sliValueSchema),
+});
+export type PhaseReport = z.infer<typeof phaseSchema>;
+
+export const thresholdResultSchema = z.object({
+  sli: z.string(),
+  expression: z.string(),
+  /** The phase judged; `run` is the whole load. */
+  phase: z.string(),
+  observed: z.number().nullable(),
+  pass: z.boolean(),
+  abortOnFail: z.boolean(),
+  /** Why there is no observed value, if none. */
+  note: z.string().optional(),
+});
+export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+
+export const timelineEventSchema = z.object({
+  tMs: z.number(),
+  atMs: z.number(),
+  /** `service` (runtime actions), `fault`, `drill`, `load`, `threshold`, `harness`. */
+  source: z.string(),
+  type: z.string(),
+  target: z.string().optional(),
+  detail: z.string().optional(),
+  /** Measured effect of a fault, verified before it counted. */
+  measured: z.record(z.string(), z.number()).optional(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export const reportSchema = z.object({
+  schema: z.literal(REPORT_SCHEMA_VERSION),
+  runId: z.string(),
+  drillVersion: z.string(),
+  scenario: z.object({ name: z.string(), file: z.string(), sha256: z.string(), description: z.string().optional() }),
+  /** Release under test. */
+  release: z.string(),
+  runtime: z.string(),
+  seed: z.number(),
+  startedAtMs: z.number(),
+  endedAtMs: z.number(),
+  /** pass: every threshold held; fail: one did not; aborted: abortOnFail stopped the load; interrupted: SIGINT/SIGTERM; error: the harness failed. */
+  verdict: z.enum(['pass', 'fail', 'aborted', 'interrupted', 'error']),
+  services: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string(),
+      release: z.string(),
+      source: z.string(),
+      ports: z.record(z.string(), z.number()),
+      cpuSeconds: z.number().optional(),
+      rssBytes: z.number().optional(),
+    }),
+  ),
+  load: z.object({
+    executor: z.string(),
+    /** Arrivals per second the schedule asked for, averaged over the schedule. */
+    targetRate: z.number(),
+    achievedRate: z.number(),
+    arrivals: z.number(),
+    scheduled: z.number(),
+    dropped: z.number(),
+    durationMs: z.number(),
+  }),
+  /** SLIs over the whole load. */
+  slis: z.record(z.string(), sliValueSchema),
+  /** SLIs per phase (drills add baseline/inject/recover/verify; a plain run has one phase, `run`). */
+  phases: z.array(phaseSchema),
+  thresholds: z.array(thresholdResultSchema),
+  histograms: z.record(z.string(), serializedHistogramSchema),
+  /** Time series, one row per interval: `columns[0]` is `tMs`. */
+  series: z.object({ intervalMs: z.number(), columns: z.array(z.string()), rows: z.array(z.array(z.number().nullable())) }),
+  timeline: z.array(timelineEventSchema),
+  errors: z.array(z.string()),
+});
+export type Report = z.infer<typeof reportSchema>;

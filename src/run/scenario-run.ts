@@ -1,0 +1,155 @@
+/**
+ * One run of a scenario, start to finish: reap what dead runs left, plan and start the stack, drive the
+ * workload, write the report, and tear everything down on every path (success, failure, interrupt).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, exitCodeOf, InterruptedError } from '../common/errors.ts';
+import { silentLogger, type Logger } from '../common/logger.ts';
+import { LatencyHistogram } from '../load/latency-histogram.ts';
+import type { WorkloadDriver } from '../load/workload-driver.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { Report } from '../report/report-schema.ts';
+import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
+import { RunningStack } from '../runtime/stack.ts';
+import { directLinks, planStack } from '../runtime/stack-plan.ts';
+import type { LoadedScenario } from '../scenario/scenario-loader.ts';
+import { PhasedSlis } from '../sli/phased-slis.ts';
+import { SeriesRecorder } from '../sli/series-recorder.ts';
+import { thresholdSpecs } from '../sli/threshold-evaluator.ts';
+import { Timeline } from '../sli/timeline.ts';
+import { createDriver } from './driver-factory.ts';
+import { runLoadLoop, type LoadLoopResult } from './load-loop.ts';
+import { buildReport } from './report-builder.ts';
+import { newRunId } from './run-id.ts';
+
+export interface RunOptions {
+  cwd: string;
+  logger?: Logger;
+  reporters: Reporter[];
+  /** Aborted on SIGINT/SIGTERM: the load stops, the report is written, the stack torn down. */
+  signal: AbortSignal;
+  stateDir?: string;
+}
+
+export interface RunOutcome {
+  report: Report;
+  runDir: string;
+  exitCode: number;
+}
+
+export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
+  const { scenario } = loaded;
+  const logger = options.logger ?? silentLogger;
+  await reapDeadRuns({ ...(options.stateDir ? { stateDir: options.stateDir } : {}), logger });
+
+  const runId = newRunId(scenario.name);
+  const runDir = path.resolve(options.cwd, scenario.report.dir, runId);
+  await mkdir(runDir, { recursive: true });
+  const registry = RunRegistry.open(runId, loaded.file, options.stateDir);
+  const runStartedAtMs = Date.now();
+  const timeline = new Timeline(runStartedAtMs);
+  for (const reporter of options.reporters) {
+    if (reporter.onEvent) timeline.onEvent((e) => reporter.onEvent!(e));
+    await reporter.onRunStart?.({ runId, scenario: scenario.name, release: scenario.release, runDir });
+  }
+  const newHistogram = () => new LatencyHistogram();
+  const slis = new PhasedSlis(newHistogram, runStartedAtMs);
+  const series = new SeriesRecorder(scenario.report.interval, runStartedAtMs, 'latency');
+  const errors: string[] = [];
+  let failure: unknown;
+  let stack: RunningStack | undefined;
+  let driver: WorkloadDriver | undefined;
+  let load: LoadLoopResult | undefined;
+  let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
+
+  try {
+    const plans = await planStack(scenario, runDir, directLinks);
+    stack = await RunningStack.start(new ProcessRuntime(registry, logger), plans, {
+      logger,
+      signal: options.signal,
+      onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
+    });
+    driver = createDriver(scenario, stack);
+    await driver.prepare({ slis, series });
+    load = await runLoadLoop({
+      scenario,
+      driver,
+      slis,
+      timeline,
+      thresholds: thresholdSpecs(scenario),
+      signal: options.signal,
+      onProgress: (s) => options.reporters.forEach((r) => r.onProgress?.(s)),
+      onStart: (startedAtMs) => {
+        timeline.rebase(startedAtMs);
+        slis.setOrigin(startedAtMs);
+        series.setOrigin(startedAtMs);
+        slis.startPhase('run', startedAtMs);
+        timeline.add({ source: 'load', type: 'start', atMs: startedAtMs, detail: `${scenario.load.executor}` });
+      },
+    });
+    await driver.finish();
+    slis.endPhase(load.endedAtMs);
+    timeline.add({ source: 'load', type: 'end', detail: `${load.arrivals} arrivals, ${load.dropped} dropped` });
+    if (options.signal.aborted) throw new InterruptedError('interrupted by signal');
+  } catch (error) {
+    if (!(error instanceof InterruptedError) && !options.signal.aborted) {
+      failure = error;
+      errors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      logger.error(error instanceof Error ? error.message : String(error));
+    }
+  } finally {
+    if (stack) usage = await collectUsage(stack);
+    try {
+      await driver?.[Symbol.asyncDispose]();
+    } catch {
+      /* the oracle socket may already be gone with the stack */
+    }
+    try {
+      await stack?.teardown();
+    } catch (error) {
+      errors.push(`teardown: ${(error as Error).message}`);
+    }
+    registry.close();
+  }
+
+  const report = buildReport({
+    loaded,
+    runId,
+    runStartedAtMs,
+    endedAtMs: Date.now(),
+    load,
+    slis,
+    series,
+    timeline,
+    errors,
+    interrupted: options.signal.aborted,
+    stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
+    usage,
+  });
+  for (const reporter of options.reporters) await reporter.onRunEnd?.(report, runDir);
+  return { report, runDir, exitCode: exitCodeFor(report, failure) };
+}
+
+async function collectUsage(stack: RunningStack): Promise<Record<string, { cpuSeconds: number; rssBytes: number } | undefined>> {
+  const usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
+  for (const name of stack.serviceNames) {
+    const state = stack.state(name);
+    usage[name] = state.state === 'running' ? await state.usage() : undefined;
+  }
+  return usage;
+}
+
+function exitCodeFor(report: Report, failure: unknown): number {
+  switch (report.verdict) {
+    case 'pass':
+      return ExitCode.Pass;
+    case 'fail':
+    case 'aborted':
+      return ExitCode.SloBreached;
+    default:
+      return failure ? exitCodeOf(failure) : ExitCode.Infrastructure;
+  }
+}
+

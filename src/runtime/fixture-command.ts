@@ -1,0 +1,21 @@
+/**
+ * The argv that runs a fixture: from TypeScript sources through tsx when drill itself runs from `src/`,
+ * from the compiled `dist/fixtures` when it runs compiled (containers, installed package).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ServiceError } from '../common/errors.ts';
+import { packageRoot } from '../scenario/fixture-catalog.ts';
+
+const runningFromSources = import.meta.url.endsWith('.ts');
+
+export function fixtureArgv(fixture: string): string[] {
+  if (runningFromSources) {
+    const entry = path.join(packageRoot, 'fixtures', fixture, 'main.ts');
+    if (!existsSync(entry)) throw new ServiceError(`fixture "${fixture}" has no ${entry}`);
+    return [process.execPath, '--import', 'tsx', entry];
+  }
+  const entry = path.join(packageRoot, 'dist', 'fixtures', fixture, 'main.js');
+  if (!existsSync(entry)) throw new ServiceError(`fixture "${fixture}" is not built: no ${entry}. Run \`npm run build\`.`);
+  return [process.execPath, entry];
+}

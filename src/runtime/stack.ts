@@ -1,0 +1,145 @@
+/**
+ * A running stack: every service of a scenario, started in dependency order, addressed by name.
+ * Drill steps act on services by name (stop, kill, restart, pause, resume); each action is reported as an
+ * event. Teardown stops everything in reverse order and runs on every path (`await using`).
+ */
+import { ServiceError } from '../common/errors.ts';
+import { silentLogger, type Logger } from '../common/logger.ts';
+import type { PausedService, RestartOptions, Runtime, RunningService, ServicePlan, StoppedService } from './runtime.ts';
+
+export type StackEventType = 'started' | 'stopped' | 'killed' | 'paused' | 'resumed' | 'restarted' | 'exited-unexpectedly';
+
+export interface StackEvent {
+  type: StackEventType;
+  service: string;
+  /** Epoch ms. */
+  atMs: number;
+  detail?: string;
+}
+
+type ServiceState = RunningService | PausedService | StoppedService;
+
+export interface StackOptions {
+  logger?: Logger;
+  signal?: AbortSignal;
+  onEvent?: (event: StackEvent) => void;
+}
+
+export class RunningStack implements AsyncDisposable {
+  private readonly states = new Map<string, ServiceState>();
+  private tornDown = false;
+
+  private constructor(
+    private readonly runtime: Runtime,
+    private readonly order: string[],
+    private readonly options: StackOptions,
+  ) {}
+
+  /** Starts every plan in order; if one fails, the ones already started are stopped before the error is rethrown. */
+  static async start(runtime: Runtime, plans: ServicePlan[], options: StackOptions = {}): Promise<RunningStack> {
+    const stack = new RunningStack(runtime, plans.map((p) => p.name), options);
+    try {
+      for (const plan of plans) {
+        if (options.signal?.aborted) throw new ServiceError('Stack start interrupted', { cause: options.signal.reason });
+        const service = await runtime.start(plan, options.signal ? { signal: options.signal } : {});
+        stack.track(service, 'started');
+      }
+    } catch (error) {
+      await stack.teardown();
+      throw error;
+    }
+    return stack;
+  }
+
+  get serviceNames(): readonly string[] {
+    return this.order;
+  }
+
+  state(name: string): ServiceState {
+    const state = this.states.get(name);
+    if (!state) throw new ServiceError(`no service "${name}" in this stack; it has ${this.order.join(', ')}`);
+    return state;
+  }
+
+  /** The running service; throws when it is stopped or paused. */
+  running(name: string): RunningService {
+    const state = this.state(name);
+    if (state.state !== 'running') throw new ServiceError(`${name} is ${state.state}, not running`);
+    return state;
+  }
+
+  plan(name: string): ServicePlan {
+    return this.state(name).plan;
+  }
+
+  async stop(name: string): Promise<void> {
+    this.states.set(name, await this.running(name).stop());
+    this.emit('stopped', name);
+  }
+
+  async kill(name: string): Promise<void> {
+    const state = this.state(name);
+    if (state.state === 'stopped') return;
+    this.states.set(name, await state.kill());
+    this.emit('killed', name);
+  }
+
+  async pause(name: string): Promise<void> {
+    this.states.set(name, await this.running(name).pause());
+    this.emit('paused', name);
+  }
+
+  async resume(name: string): Promise<void> {
+    const state = this.state(name);
+    if (state.state !== 'paused') throw new ServiceError(`${name} is ${state.state}, not paused`);
+    this.states.set(name, await state.resume());
+    this.emit('resumed', name);
+  }
+
+  /** Restart a running service, or start a stopped one; optionally on another release. */
+  async restart(name: string, options: RestartOptions = {}): Promise<void> {
+    const state = this.state(name);
+    const next =
+      state.state === 'running'
+        ? await state.restart(options)
+        : state.state === 'stopped'
+          ? await state.start(options.release ? { release: options.release } : {})
+          : await (await state.kill()).start(options.release ? { release: options.release } : {});
+    this.track(next, 'restarted', options.release ? `release ${options.release}` : undefined);
+  }
+
+  /** Stops every service in reverse start order. Safe to call more than once. */
+  async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    const failures: string[] = [];
+    for (const name of [...this.order].reverse()) {
+      const state = this.states.get(name);
+      if (!state || state.state === 'stopped') continue;
+      try {
+        this.states.set(name, state.state === 'running' ? await state.stop() : await state.kill());
+      } catch (error) {
+        failures.push(`${name}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new ServiceError(`Teardown failed for ${failures.join('; ')}`);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.teardown();
+  }
+
+  private track(service: RunningService, type: StackEventType, detail?: string): void {
+    this.states.set(service.plan.name, service);
+    this.emit(type, service.plan.name, detail ?? `pid ${service.pid ?? '-'}, release ${service.plan.release}`);
+    void service.exited.then((exit) => {
+      if (exit.expected || this.tornDown || this.states.get(service.plan.name) !== service) return;
+      (this.options.logger ?? silentLogger).warn(`${service.plan.name} exited unexpectedly (code ${exit.code}, signal ${exit.signal})`);
+      this.emit('exited-unexpectedly', service.plan.name, `code ${exit.code}, signal ${exit.signal}`);
+    });
+  }
+
+  private emit(type: StackEventType, service: string, detail?: string): void {
+    this.options.onEvent?.({ type, service, atMs: Date.now(), ...(detail ? { detail } : {}) });
+  }
+}
