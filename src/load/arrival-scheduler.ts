@@ -28,7 +28,7 @@ export type FireArrival = (arrival: Arrival, stop: AbortSignal) => Promise<unkno
 export interface ArrivalSchedulerOptions {
   /** Most arrivals in flight at once; further due arrivals are dropped. */
   maxVUs: number;
-  /** After the last arrival (or an early stop), how long to wait for arrivals in flight, ms. */
+  /** After the schedule's end (or an early stop), how long to wait for arrivals in flight, ms. */
   gracefulStopMs: number;
   clock?: Clock;
   /** Called when `fire` throws or rejects; such arrivals are counted in `errors`. */
@@ -168,6 +168,8 @@ class ArrivalRun implements RunningArrivals {
 
   private async run(): Promise<ArrivalReport> {
     await this.startAll();
+    // The load phase lasts the schedule's duration, as in k6, even when the last arrival comes earlier.
+    await this.sleepUntil(this.startedAtMs + this.schedule.durationMs);
     this.state = 'draining';
     await this.drain();
     const interrupted = this.inFlight;
@@ -191,9 +193,9 @@ class ArrivalRun implements RunningArrivals {
   private async startAll(): Promise<void> {
     const { schedule, clock, startedAtMs } = this;
     while (this.next < schedule.count && !this.stopping.signal.aborted) {
-      const waitMs = startedAtMs + schedule.offsetMs(this.next) - clock.nowMs();
-      if (waitMs > 0) {
-        await Promise.race([clock.sleep(waitMs, this.stopping.signal).catch(noop), this.stopped]);
+      const dueAtMs = startedAtMs + schedule.offsetMs(this.next);
+      if (dueAtMs > clock.nowMs()) {
+        await this.sleepUntil(dueAtMs);
         continue;
       }
       for (let batch = 0; batch < MAX_BATCH && this.next < schedule.count; batch++) {
@@ -207,6 +209,13 @@ class ArrivalRun implements RunningArrivals {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
+  }
+
+  /** Sleeps until `atMs` (monotonic) or until stopped. */
+  private async sleepUntil(atMs: number): Promise<void> {
+    const waitMs = atMs - this.clock.nowMs();
+    if (waitMs <= 0 || this.stopping.signal.aborted) return;
+    await Promise.race([this.clock.sleep(waitMs, this.stopping.signal).catch(noop), this.stopped]);
   }
 
   private startOne(index: number, intendedAtMs: number, nowMs: number): void {

@@ -69,10 +69,11 @@ function describeIssue(issue: z.core.$ZodIssue, locator: SourceLocator): Scenari
   }
   let message = issue.message;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && typeof issue.discriminator === 'string') {
-    const key = issue.discriminator === 'executor' ? 'executor' : `${String(path[0])}.${issue.discriminator}`;
+    const key = issue.discriminator === 'executor' ? 'executor' : `${String(path[0] === 'faults' ? 'faults' : path[0])}.${issue.discriminator}`;
     const options = DISCRIMINATORS[key];
     message = `\`${issue.discriminator}\` must be one of ${options ?? 'the documented values'}`;
-    return [{ path: [...path, issue.discriminator].join('.'), message, location: locator.locate([...path, issue.discriminator]) }];
+    const at = path.at(-1) === issue.discriminator ? path : [...path, issue.discriminator];
+    return [{ path: at.join('.'), message, location: locator.locate(at) }];
   }
   return [{ path: path.join('.'), message, location: locator.locate(path) }];
 }
