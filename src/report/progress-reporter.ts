@@ -41,7 +41,11 @@ export class ProgressReporter implements Reporter {
   onRunEnd(report: Report, runDir: string): void {
     this.closeLine();
     const failed = report.thresholds.filter((t) => !t.pass);
-    this.out.write(`drill: ${report.verdict.toUpperCase()}${failed.length ? ` (${failed.map((t) => `${t.sli} ${t.expression} observed ${formatNumber(t.observed)}`).join('; ')})` : ''}\n`);
+    const why =
+      report.verdict === 'error'
+        ? report.errors.map((e) => e.split('\n')[0]).join('; ')
+        : failed.map((t) => `${t.sli} ${t.expression} observed ${formatNumber(t.observed)}`).join('; ');
+    this.out.write(`drill: ${report.verdict.toUpperCase()}${why ? ` (${why})` : ''}\n`);
     this.out.write(`  report ${runDir}/report.md\n`);
   }
 

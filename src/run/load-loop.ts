@@ -12,6 +12,8 @@ import type { Timeline } from '../sli/timeline.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 
 export interface LoadLoopResult {
+  /** How long the schedule ran before its last arrival was due (or it was stopped), ms. */
+  scheduleMs: number;
   scheduled: number;
   arrivals: number;
   dropped: number;
@@ -39,19 +41,23 @@ export async function runLoadLoop(options: LoadLoopOptions): Promise<LoadLoopRes
   options.signal.addEventListener('abort', stop, { once: true });
   let aborted = false;
 
-  const scheduler = new ArrivalScheduler(scenario.load);
+  const scheduler = ArrivalScheduler.fromSpec(scenario.load);
   const toEpoch = (monotonicMs: number) => performance.timeOrigin + monotonicMs;
   const abortable = options.thresholds.filter((t) => t.abortOnFail);
+  options.onStart(Date.now());
+  const running = scheduler.start((arrival) => driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) }), {
+    signal: abort.signal,
+  });
 
   const everySecond = setInterval(() => {
-    const snapshot = scheduler.progress();
+    const snapshot = running.progress();
     const run = slis.run;
     const latency = run.trends.get(driver.latencySli);
     options.onProgress({
       elapsedMs: snapshot.elapsedMs,
-      plannedMs: snapshot.plannedMs,
-      targetRate: snapshot.targetRate,
-      achievedRate: snapshot.achievedRate,
+      plannedMs: scheduler.schedule.durationMs,
+      targetRate: snapshot.targetRatePerSec,
+      achievedRate: snapshot.achievedRatePerSec,
       inFlight: snapshot.inFlight,
       dropped: snapshot.dropped,
       p99Ms: latency && latency.count > 0 ? latency.percentileMs(99) : null,
@@ -72,23 +78,16 @@ export async function runLoadLoop(options: LoadLoopOptions): Promise<LoadLoopRes
   const sampler = setInterval(() => void driver.sample().catch(() => undefined), scenario.workload.type === 'signal' ? scenario.workload.sampleInterval : 1_000);
 
   try {
-    const result = await scheduler.run(
-      (arrival) => driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) }),
-      {
-        signal: abort.signal,
-        onStart: (startedAt: number) => {
-          options.onStart(toEpoch(startedAt));
-          slis.record((s) => s); // phases are opened by the caller at onStart
-        },
-      },
-    );
+    const result = await running.finished();
     slis.record((s) => {
       s.count('arrivals', result.arrivals);
       s.rate('dropped_arrivals', true, result.dropped);
       s.rate('dropped_arrivals', false, result.arrivals);
     });
-    for (const lag of result.lagMs ?? []) slis.record((s) => s.trend('schedule_lag').recordMs(lag));
+    slis.run.trends.set('schedule_lag', result.lag);
+    const elapsedMs = result.endedAtMs - result.startedAtMs;
     return {
+      scheduleMs: result.stoppedEarly ? Math.min(elapsedMs, scheduler.schedule.durationMs) : scheduler.schedule.durationMs,
       scheduled: result.scheduled,
       arrivals: result.arrivals,
       dropped: result.dropped,

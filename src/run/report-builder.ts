@@ -88,7 +88,7 @@ export function buildReport(inputs: ReportInputs): Report {
     load: {
       executor: scenario.load.executor,
       targetRate: targetRatePerSecond(inputs),
-      achievedRate: load && loadDurationMs > 0 ? (load.arrivals * 1_000) / loadDurationMs : 0,
+      achievedRate: load && load.scheduleMs > 0 ? (load.arrivals * 1_000) / load.scheduleMs : 0,
       arrivals: load?.arrivals ?? 0,
       scheduled: load?.scheduled ?? 0,
       dropped: load?.dropped ?? 0,

@@ -13,7 +13,8 @@ export function fixtureArgv(fixture: string): string[] {
   if (runningFromSources) {
     const entry = path.join(packageRoot, 'fixtures', fixture, 'main.ts');
     if (!existsSync(entry)) throw new ServiceError(`fixture "${fixture}" has no ${entry}`);
-    return [process.execPath, '--import', 'tsx', entry];
+    // Resolved here: the child runs in its own data folder, where `--import tsx` alone would not resolve.
+    return [process.execPath, '--import', import.meta.resolve('tsx'), entry];
   }
   const entry = path.join(packageRoot, 'dist', 'fixtures', fixture, 'main.js');
   if (!existsSync(entry)) throw new ServiceError(`fixture "${fixture}" is not built: no ${entry}. Run \`npm run build\`.`);

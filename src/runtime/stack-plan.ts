@@ -99,7 +99,7 @@ export async function planStack(scenario: Scenario, runDir: string, router: Link
       }
       return result.value;
     };
-    const env = fixtureEnv(name, scenario, ports[name]!, values, expand);
+    const env = { ...fixtureEnv(name, scenario, ports[name]!, values, expand), ...workloadEnv(scenario, name) };
     for (const [key, value] of Object.entries(service.env)) env[key] = expand(value, `env.${key}`);
     const source = sourceOf(service);
     if (source.type === 'command') source.argv = source.argv.map((arg, i) => expand(arg, `command.${i}`));
@@ -142,6 +142,13 @@ function fixtureEnv(
     }
   }
   return env;
+}
+
+/** Env the workload implies: the Signal bots answer on the workload's account number. */
+function workloadEnv(scenario: Scenario, name: string): Record<string, string> {
+  const workload = scenario.workload;
+  if (workload.type === 'signal' && workload.bots.includes(name)) return { SIGNAL_PHONE_NUMBER: workload.account };
+  return {};
 }
 
 function readinessOf(service: ServiceSpec): ServicePlan['readiness'] {

@@ -1,0 +1,183 @@
+/**
+ * drill's load generator against autocannon, side by side in one run, each in its own child process
+ * against the same trivial target (another child process) on 127.0.0.1:
+ *  - CPU seconds per 1,000 requests of each generator process at fixed rates, and their ratio;
+ *  - achieved rate against the target rate;
+ *  - the p99 each reports when the target stalls for one second mid-run.
+ * Also drill's scheduler over an undici Pool, the client the http driver was measured against.
+ * Prints a table and writes the figures into BENCHMARKS.md.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GeneratorJob, GeneratorMessage, GeneratorResult } from './support/generator-protocol.ts';
+import type { TargetCommand, TargetMessage } from './support/http-target.ts';
+import { writeBenchmarkSection } from './support/benchmarks-file.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RATES = [1_000, 5_000, 10_000, 20_000];
+const DURATION_MS = 5_000;
+const WARMUP_MS = 1_000;
+const CONNECTIONS = 10;
+const UNDICI_RATES = [5_000, 20_000];
+const STALL = { rate: 5_000, durationMs: 6_000, atMs: 2_500, stallMs: 1_000 };
+
+type GeneratorName = 'drill' | 'autocannon' | 'drill+undici';
+const GENERATOR_FILES: Record<GeneratorName, string> = {
+  drill: 'support/drill-generator.ts',
+  autocannon: 'support/autocannon-generator.ts',
+  'drill+undici': 'support/undici-generator.ts',
+};
+
+interface Row {
+  generator: GeneratorName;
+  job: GeneratorJob;
+  result: GeneratorResult;
+}
+
+function spawnChild(file: string): ChildProcess {
+  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawnChild('support/http-target.ts');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`target exited with ${code} before listening`)));
+    child.on('message', (message: TargetMessage) => message.type === 'listening' && resolve(message.port));
+  });
+  return { child, url: `http://127.0.0.1:${port}/` };
+}
+
+/** Runs one generator child to completion; `onStarted` fires when its measured run begins. */
+function runGenerator(generator: GeneratorName, job: GeneratorJob, onStarted?: () => void): Promise<GeneratorResult> {
+  const child = spawnChild(GENERATOR_FILES[generator]);
+  return new Promise<GeneratorResult>((resolve, reject) => {
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${generator} at ${job.rate}/s did not finish in time`));
+    }, job.durationMs + 60_000);
+    child.on('message', (message: GeneratorMessage) => {
+      if (message.type === 'started') onStarted?.();
+      else if (message.type === 'result') resolve(message.result);
+      else reject(new Error(`${generator} failed: ${message.error}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      reject(new Error(`${generator} exited with ${code} before reporting`));
+    });
+    child.send(job);
+  });
+}
+
+const cpuPer1k = (r: GeneratorResult) => (r.cpuMs / 1_000 / Math.max(1, r.responses)) * 1_000;
+const achievedRate = (r: GeneratorResult) => r.responses / (r.elapsedMs / 1_000);
+const fixed = (value: number | undefined, digits: number) => (value === undefined ? '—' : value.toFixed(digits));
+
+function formatTable(header: string[], rows: string[][]): string {
+  const lines = [header, header.map((h) => '-'.repeat(Math.max(3, h.length))), ...rows];
+  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function rateTable(rows: Row[]): string {
+  const byRate = (rate: number, generator: GeneratorName) => rows.find((r) => r.job.rate === rate && r.generator === generator);
+  return formatTable(
+    ['generator', 'target req/s', 'achieved req/s', 'of target', 'CPU s / 1k req', 'drill ÷ autocannon', 'p50 ms', 'p99 ms', 'schedule lag p99 ms', 'failed', 'dropped'],
+    rows.map(({ generator, job, result }) => {
+      const reference = byRate(job.rate, 'autocannon');
+      const ratio = generator !== 'autocannon' && reference ? cpuPer1k(result) / cpuPer1k(reference.result) : undefined;
+      return [
+        generator,
+        String(job.rate),
+        achievedRate(result).toFixed(0),
+        `${((achievedRate(result) / job.rate) * 100).toFixed(1)} %`,
+        cpuPer1k(result).toFixed(3),
+        fixed(ratio, 2),
+        result.p50Ms.toFixed(2),
+        result.p99Ms.toFixed(2),
+        fixed(result.lagP99Ms, 2),
+        String(result.failed),
+        String(result.dropped),
+      ];
+    }),
+  );
+}
+
+function stallTable(rows: Row[]): string {
+  return formatTable(
+    ['generator', 'responses', 'p50 ms', 'p99 ms', 'max ms', 'uncorrected p99 ms', 'dropped'],
+    rows.map(({ generator, result }) => [
+      generator,
+      String(result.responses),
+      result.p50Ms.toFixed(2),
+      result.p99Ms.toFixed(1),
+      result.maxMs.toFixed(1),
+      fixed(result.uncorrectedP99Ms, 1),
+      String(result.dropped),
+    ]),
+  );
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average at start ${load}`;
+}
+
+export async function run(): Promise<void> {
+  const startedAt = new Date();
+  const where = machine();
+  console.log(`load-generator: ${where}`);
+  const target = await startTarget();
+  const send = (command: TargetCommand) => target.child.send(command);
+  const rateRows: Row[] = [];
+  const stallRows: Row[] = [];
+  try {
+    for (const rate of RATES) {
+      for (const generator of ['drill', 'autocannon'] as const) {
+        const job = { url: target.url, rate, durationMs: DURATION_MS, warmupMs: WARMUP_MS, connections: CONNECTIONS };
+        rateRows.push({ generator, job, result: await runGenerator(generator, job) });
+        console.log(`  ${generator} at ${rate}/s: ${cpuPer1k(rateRows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
+      }
+    }
+    for (const rate of UNDICI_RATES) {
+      const job = { url: target.url, rate, durationMs: DURATION_MS, warmupMs: WARMUP_MS, connections: CONNECTIONS };
+      rateRows.push({ generator: 'drill+undici', job, result: await runGenerator('drill+undici', job) });
+      console.log(`  drill+undici at ${rate}/s: ${cpuPer1k(rateRows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
+    }
+    for (const generator of ['drill', 'autocannon'] as const) {
+      const job = { url: target.url, rate: STALL.rate, durationMs: STALL.durationMs, warmupMs: WARMUP_MS, connections: CONNECTIONS };
+      let stallTimer: NodeJS.Timeout | undefined;
+      const result = await runGenerator(generator, job, () => {
+        stallTimer = setTimeout(() => send({ type: 'stall', stallMs: STALL.stallMs }), STALL.atMs);
+      }).finally(() => clearTimeout(stallTimer));
+      stallRows.push({ generator, job, result });
+      console.log(`  ${generator} with a ${STALL.stallMs} ms stall: p99 ${result.p99Ms.toFixed(1)} ms`);
+    }
+  } finally {
+    target.child.kill('SIGKILL');
+  }
+
+  rateRows.sort((a, b) => a.job.rate - b.job.rate);
+  const rates = rateTable(rateRows);
+  const stalls = stallTable(stallRows);
+  console.log(`\n${rates}\n\nTarget stalled ${STALL.stallMs} ms at ${STALL.atMs} ms into a ${STALL.durationMs} ms run at ${STALL.rate}/s:\n\n${stalls}\n`);
+  const ratios = RATES.map((rate) => {
+    const drill = rateRows.find((r) => r.job.rate === rate && r.generator === 'drill')!;
+    const cannon = rateRows.find((r) => r.job.rate === rate && r.generator === 'autocannon')!;
+    return cpuPer1k(drill.result) / cpuPer1k(cannon.result);
+  });
+  console.log(`CPU per request, drill ÷ autocannon: ${ratios.map((r) => r.toFixed(2)).join(', ')} at ${RATES.join(', ')} req/s`);
+
+  await writeBenchmarkSection('Load generator vs autocannon', [
+    `Measured ${startedAt.toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- load-generator\`.`,
+    `Each generator and the target (a trivial Node HTTP server answering \`ok\`) ran in its own process on 127.0.0.1, one after the other in one run, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1_000} s per rate after a ${WARMUP_MS / 1_000} s warm-up at the same rate. CPU is user + system time of the generator process during the measured run (\`process.cpuUsage\`), per 1,000 responses. drill's p50/p99 are corrected (from each arrival's intended start); autocannon's are its own figures with its default coordinated-omission adjustment. \`drill+undici\` is drill's scheduler driving an undici \`Pool\`, the client the http driver was measured against. The machine is shared, so figures are noisy by a few percent.`,
+    '',
+    rates,
+    '',
+    `The target blocked its event loop for ${STALL.stallMs} ms, ${STALL.atMs} ms into a ${STALL.durationMs / 1_000} s run at ${STALL.rate} req/s:`,
+    '',
+    stalls,
+  ]);
+}

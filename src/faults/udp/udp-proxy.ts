@@ -1,0 +1,90 @@
+/**
+ * A UDP proxy (drill extension): binds 127.0.0.1, keeps one session (and upstream socket) per client address,
+ * and closes sessions idle longer than `udpSessionIdleMs`. Disabling it closes the port and every session, so
+ * datagrams sent meanwhile are lost: a partition.
+ */
+import dgram from 'node:dgram';
+import { FaultProxy } from '../fault-proxy.ts';
+import type { HostPort } from '../proxy-address.ts';
+import type { ScheduledTask } from '../scheduler.ts';
+import { UdpSession } from './udp-session.ts';
+
+/** New client addresses beyond this many open sessions are ignored (their datagrams dropped). */
+const MAX_SESSIONS = 4_096;
+
+export class UdpProxy extends FaultProxy {
+  readonly protocol = 'udp';
+  private socket: dgram.Socket | undefined;
+  private readonly sessions = new Map<string, UdpSession>();
+  private sweep: ScheduledTask | undefined;
+
+  protected open(): Promise<number> {
+    const socket = dgram.createSocket('udp4');
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ address: this.listenAddress.host, port: this.listenAddress.port, exclusive: true }, () => {
+        socket.off('error', reject);
+        socket.on('error', (error) => this.deps.logger.warn(`Proxy ${this.name}: ${error.message}`));
+        socket.on('message', (datagram, from) => this.onDatagram(datagram, { host: from.address, port: from.port }));
+        this.socket = socket;
+        resolve(socket.address().port);
+      });
+    });
+  }
+
+  protected async shut(): Promise<void> {
+    this.sweep?.cancel();
+    this.sweep = undefined;
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
+    this.metrics.openConnections = 0;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private onDatagram(datagram: Buffer, from: HostPort): void {
+    const key = `${from.host}:${from.port}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      if (this.sessions.size >= MAX_SESSIONS || !this.socket) {
+        this.metrics.upstream.droppedDatagrams++;
+        return;
+      }
+      session = this.openSession(from, this.socket);
+      this.sessions.set(key, session);
+    }
+    session.fromClient(datagram);
+  }
+
+  private openSession(client: HostPort, listener: dgram.Socket): UdpSession {
+    const upstream = this.upstreamAddress.host === 'localhost' ? { ...this.upstreamAddress, host: '127.0.0.1' } : this.upstreamAddress;
+    const session = new UdpSession(client, upstream, this.toxics, {
+      ...this.deps,
+      metrics: this.metrics,
+      listener,
+      onError: (message) => this.deps.logger.debug(`Proxy ${this.name}: ${message}`),
+    });
+    this.metrics.connectionsTotal++;
+    this.metrics.openConnections++;
+    this.armSweep();
+    return session;
+  }
+
+  /** Checks for idle sessions while there are any; stops by itself when none is left. */
+  private armSweep(): void {
+    if (this.sweep) return;
+    const idleMs = this.deps.udpSessionIdleMs;
+    this.sweep = this.deps.scheduler.after(Math.min(idleMs, 5_000), () => {
+      this.sweep = undefined;
+      const now = this.deps.clock.nowMs();
+      for (const [key, session] of this.sessions) {
+        if (now - session.lastActiveMs < idleMs) continue;
+        session.close();
+        this.sessions.delete(key);
+        this.metrics.openConnections--;
+      }
+      if (this.sessions.size > 0) this.armSweep();
+    });
+  }
+}
