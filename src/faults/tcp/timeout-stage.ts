@@ -45,7 +45,6 @@ export class TimeoutStage extends TcpStage {
   }
 
   override flush(): void {
-    this.close();
   }
 
   override destroy(): void {

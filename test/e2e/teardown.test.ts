@@ -1,0 +1,101 @@
+/**
+ * Nothing outlives a run: SIGINT and SIGTERM stop the load, write the report and stop every process
+ * (asserted by pid, grandchildren included); a harness killed with SIGKILL leaves a record that the next
+ * `drill run` uses to kill what it left.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isSameProcessAlive } from '../../src/runtime/process-info.ts';
+import type { RunRecord } from '../../src/runtime/run-registry.ts';
+import { startDrill } from '../helpers/drill-cli.ts';
+
+const tinyServer = path.resolve('test/helpers/tiny-server.mjs');
+const leftovers: number[] = [];
+afterAll(() => {
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone, as it should be */
+    }
+  }
+});
+
+function scenario(dir: string, durationS: number): string {
+  const file = path.join(dir, 'web.yaml');
+  writeFileSync(
+    file,
+    `name: web
+release: r1
+services:
+  web:
+    kind: bridge
+    command: ["${process.execPath}", "${tinyServer}"]
+    env: { PORT: "\${ports.http}", SPAWN_GRANDCHILD: "1" }
+    readiness: { port: http, path: /health, timeout: 10s }
+load: { executor: constant-arrival-rate, rate: 20, duration: ${durationS}s, gracefulStop: 1s }
+workload: { type: http, target: web.http, path: /stall?ms=50 }
+`,
+  );
+  return file;
+}
+
+function records(stateDir: string): RunRecord[] {
+  if (!existsSync(stateDir)) return [];
+  return readdirSync(stateDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(stateDir, f), 'utf8')) as RunRecord);
+}
+
+/** Starts a long run and returns it once the load runs, with the service's pid and its grandchild's. */
+async function startLongRun() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-teardown-'));
+  const stateDir = path.join(dir, 'state');
+  const drill = startDrill(['run', scenario(dir, 60), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: stateDir });
+  await drill.waitForOutput(/load start/);
+  const [record] = records(stateDir);
+  expect(record?.children).toHaveLength(1);
+  const servicePid = record!.children[0]!.pid;
+  const grandchild = Number(readFileSync(`/proc/${servicePid}/task/${servicePid}/children`, 'utf8').trim().split(' ')[0]);
+  leftovers.push(servicePid, grandchild);
+  expect(isSameProcessAlive(servicePid)).toBe(true);
+  expect(isSameProcessAlive(grandchild)).toBe(true);
+  return { dir, stateDir, drill, servicePid, grandchild };
+}
+
+describe('teardown', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} writes an interrupted report and leaves no process behind`, async () => {
+      const { dir, stateDir, drill, servicePid, grandchild } = await startLongRun();
+      drill.child.kill(signal);
+      const exit = await drill.exit;
+      expect(exit.code).toBe(3);
+      expect(isSameProcessAlive(servicePid)).toBe(false);
+      expect(isSameProcessAlive(grandchild)).toBe(false);
+      expect(records(stateDir)).toEqual([]);
+      const [runDir] = readdirSync(path.join(dir, 'reports'));
+      const report = JSON.parse(readFileSync(path.join(dir, 'reports', runDir!, 'report.json'), 'utf8')) as { verdict: string; load: { arrivals: number } };
+      expect(report.verdict).toBe('interrupted');
+      expect(report.load.arrivals).toBeGreaterThan(0);
+    });
+  }
+
+  it('a run killed with SIGKILL is reaped by the next drill start', async () => {
+    const { dir, stateDir, drill, servicePid, grandchild } = await startLongRun();
+    drill.child.kill('SIGKILL');
+    await drill.exit;
+    // The dead harness could not clean up: its service still runs and its record is still there.
+    expect(isSameProcessAlive(servicePid)).toBe(true);
+    expect(records(stateDir)).toHaveLength(1);
+
+    const next = startDrill(['run', scenario(dir, 1), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: stateDir });
+    const exit = await next.exit;
+    expect(next.output()).toMatch(/Reaped dead run web-.* killed 1 process/);
+    expect(exit.code).toBe(0);
+    expect(isSameProcessAlive(servicePid)).toBe(false);
+    expect(isSameProcessAlive(grandchild)).toBe(false);
+    expect(records(stateDir)).toEqual([]);
+  });
+});
