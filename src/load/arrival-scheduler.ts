@@ -10,6 +10,7 @@ import type { LoadSpec } from '../scenario/load-schema.ts';
 import { arrivalSchedule, type ArrivalSchedule } from './arrival-schedule.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { RateWindow } from './rate-window.ts';
+import { wakeAfter } from './wake-after.ts';
 
 /** One arrival handed to the workload. */
 export interface Arrival {
@@ -86,7 +87,6 @@ export interface RunningArrivals extends AsyncDisposable {
 
 /** Arrivals started in one go before yielding to I/O, when the loop has fallen behind. */
 const MAX_BATCH = 2_048;
-const noop = () => {};
 
 export class ArrivalScheduler {
   constructor(
@@ -114,7 +114,6 @@ class ArrivalRun implements RunningArrivals {
   private readonly recent = new RateWindow();
   private readonly stopping = new AbortController();
   private readonly hardStop = new AbortController();
-  private readonly stopped: Promise<void>;
   private readonly done: Promise<ArrivalReport>;
   private state: ArrivalProgress['state'] = 'running';
   private next = 0;
@@ -133,7 +132,6 @@ class ArrivalRun implements RunningArrivals {
     this.clock = options.clock ?? systemClock;
     this.startedAtMs = this.clock.nowMs();
     this.startedAtEpochMs = this.clock.wallMs();
-    this.stopped = new Promise((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
     if (signal?.aborted) this.stop();
     else signal?.addEventListener('abort', () => this.stop(), { once: true });
     this.done = this.run();
@@ -169,7 +167,7 @@ class ArrivalRun implements RunningArrivals {
   private async run(): Promise<ArrivalReport> {
     await this.startAll();
     // The load phase lasts the schedule's duration, as in k6, even when the last arrival comes earlier.
-    await this.sleepUntil(this.startedAtMs + this.schedule.durationMs);
+    await this.waitUntil(this.startedAtMs + this.schedule.durationMs);
     this.state = 'draining';
     await this.drain();
     const interrupted = this.inFlight;
@@ -189,33 +187,55 @@ class ArrivalRun implements RunningArrivals {
     };
   }
 
-  /** The timer loop: sleep until the next intended time, then start everything due. */
-  private async startAll(): Promise<void> {
-    const { schedule, clock, startedAtMs } = this;
-    while (this.next < schedule.count && !this.stopping.signal.aborted) {
-      const dueAtMs = startedAtMs + schedule.offsetMs(this.next);
-      if (dueAtMs > clock.nowMs()) {
-        await this.sleepUntil(dueAtMs);
-        continue;
-      }
-      for (let batch = 0; batch < MAX_BATCH && this.next < schedule.count; batch++) {
-        const intendedAtMs = startedAtMs + schedule.offsetMs(this.next);
-        const nowMs = clock.nowMs();
-        if (intendedAtMs > nowMs) break;
-        this.startOne(this.next++, intendedAtMs, nowMs);
-      }
-      // Far behind (a blocked event loop): let responses in before starting the next batch.
-      if (this.next < schedule.count && startedAtMs + schedule.offsetMs(this.next) <= clock.nowMs()) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
+  /** Runs the timer loop; resolves when every arrival was started or dropped, or on stop. */
+  private startAll(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let cancelWake: (() => void) | undefined;
+      const finish = () => {
+        cancelWake?.();
+        this.stopping.signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const tick = () => {
+        cancelWake = undefined;
+        if (this.stopping.signal.aborted) return finish();
+        const nextDueMs = this.startDue();
+        if (nextDueMs === undefined) return finish();
+        const waitMs = nextDueMs - this.clock.nowMs();
+        // Still behind after a full batch (a blocked event loop): let responses in first.
+        if (waitMs <= 0) setImmediate(tick);
+        else cancelWake = wakeAfter(this.clock, waitMs, tick);
+      };
+      this.stopping.signal.addEventListener('abort', finish, { once: true });
+      tick();
+    });
   }
 
-  /** Sleeps until `atMs` (monotonic) or until stopped. */
-  private async sleepUntil(atMs: number): Promise<void> {
+  /** Starts every arrival due now (at most one batch); returns when the next one is due, or undefined when none is left. */
+  private startDue(): number | undefined {
+    const { schedule, clock, startedAtMs } = this;
+    for (let batch = 0; batch < MAX_BATCH && this.next < schedule.count; batch++) {
+      const intendedAtMs = startedAtMs + schedule.offsetMs(this.next);
+      const nowMs = clock.nowMs();
+      if (intendedAtMs > nowMs) return intendedAtMs;
+      this.startOne(this.next++, intendedAtMs, nowMs);
+    }
+    return this.next < schedule.count ? startedAtMs + schedule.offsetMs(this.next) : undefined;
+  }
+
+  /** Waits until `atMs` (monotonic) or until stopped. */
+  private waitUntil(atMs: number): Promise<void> {
     const waitMs = atMs - this.clock.nowMs();
-    if (waitMs <= 0 || this.stopping.signal.aborted) return;
-    await Promise.race([this.clock.sleep(waitMs, this.stopping.signal).catch(noop), this.stopped]);
+    if (waitMs <= 0 || this.stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        cancel();
+        this.stopping.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const cancel = wakeAfter(this.clock, waitMs, done);
+      this.stopping.signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private startOne(index: number, intendedAtMs: number, nowMs: number): void {
@@ -252,10 +272,13 @@ class ArrivalRun implements RunningArrivals {
   /** Waits for arrivals in flight, at most the graceful stop. */
   private async drain(): Promise<void> {
     if (this.inFlight === 0) return;
-    const idle = new Promise<void>((resolve) => (this.onIdle = resolve));
-    const timer = new AbortController();
-    await Promise.race([idle, this.clock.sleep(this.options.gracefulStopMs, timer.signal).catch(noop)]);
-    timer.abort();
-    this.onIdle = undefined;
+    await new Promise<void>((resolve) => {
+      const cancel = wakeAfter(this.clock, this.options.gracefulStopMs, () => this.onIdle?.());
+      this.onIdle = () => {
+        this.onIdle = undefined;
+        cancel();
+        resolve();
+      };
+    });
   }
 }

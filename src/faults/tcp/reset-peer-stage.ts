@@ -12,7 +12,7 @@ export class ResetPeerStage extends TcpStage {
 
   private trigger(): void {
     if (this.pending) return;
-    this.pending = this.ctx.scheduler.after(this.attr('timeout'), () => undefined);
+    this.pending = this.ctx.scheduler.after(this.attr('timeout'), () => this.ctx.reset());
   }
 
   push(): void {

@@ -45,6 +45,7 @@ export class TimeoutStage extends TcpStage {
   }
 
   override flush(): void {
+    this.close();
   }
 
   override destroy(): void {
