@@ -13,6 +13,7 @@ import type { Report } from '../report/report-schema.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
+import { FaultLayer } from '../faults/timeline/fault-layer.ts';
 import { directLinks, planStack } from '../runtime/stack-plan.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { PhasedSlis } from '../sli/phased-slis.ts';
@@ -60,12 +61,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const errors: string[] = [];
   let failure: unknown;
   let stack: RunningStack | undefined;
+  let faults: FaultLayer | undefined;
   let driver: WorkloadDriver | undefined;
   let load: LoadLoopResult | undefined;
   let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
 
   try {
-    const plans = await planStack(scenario, runDir, directLinks);
+    faults = await FaultLayer.open(scenario, logger);
+    const plans = await planStack(scenario, runDir, faults?.links ?? directLinks);
     stack = await RunningStack.start(new ProcessRuntime(registry, logger), plans, {
       logger,
       signal: options.signal,
@@ -73,6 +76,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     });
     driver = createDriver(scenario, stack);
     await driver.prepare({ slis, series });
+    const running = stack;
+    await faults?.prepare(timeline, (name) => running.plan(name));
     load = await runLoadLoop({
       scenario,
       driver,
@@ -87,6 +92,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         series.setOrigin(startedAtMs);
         slis.startPhase('run', startedAtMs);
         timeline.add({ source: 'load', type: 'start', atMs: startedAtMs, detail: `${scenario.load.executor}` });
+        faults?.start(startedAtMs);
       },
     });
     await driver.finish();
@@ -100,6 +106,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       logger.error(error instanceof Error ? error.message : String(error));
     }
   } finally {
+    if (faults) errors.push(...faults.errors, ...(await faults.close()));
     if (stack) usage = await collectUsage(stack);
     try {
       await driver?.[Symbol.asyncDispose]();

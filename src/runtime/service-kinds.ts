@@ -20,6 +20,8 @@ export interface KindDefinition {
   /** Port a link to this kind carries by default. */
   mainPort: string;
   readiness: { port: string; path: string } | undefined;
+  /** Env every service of this kind gets (the scenario's env overrides it). */
+  env?: Record<string, string>;
   /** Env a fixture of this kind gets when it links to a service of another kind. */
   linkEnv: Partial<Record<ServiceKind, Record<string, string>>>;
 }
@@ -32,6 +34,8 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
     mainPort: 'http',
     readiness: { port: 'http', path: '/v1/health' },
+    // json-rpc is the mode a bot's websocket ingest needs; set here so nothing inherited changes it.
+    env: { MODE: 'json-rpc' },
     linkEnv: {},
   },
   bot: {

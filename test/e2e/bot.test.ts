@@ -47,7 +47,11 @@ function kit(onFinished: OnFinished) {
       const connectionsBefore = bridge.connections;
       const fullEnv = botEnv(bridge, env);
       const child = await this.fixture(fullEnv);
-      const listening = JSON.parse(await child.waitForLine(/"event":"listening"/)) as { healthPort: number; metricsPort: number; release: string };
+      const listening = JSON.parse(await child.waitForLine(/"event":"listening"/)) as {
+        healthPort: number;
+        metricsPort: number;
+        release: string;
+      };
       if (listening.release !== fullEnv['DRILL_RELEASE']) throw new Error(`bot announced release ${listening.release}`);
       await bridge.waitForConnections(connectionsBefore + 1);
       return {
@@ -134,14 +138,18 @@ function storedDlq(file: string, key = 'signal_client_dlq'): StoredRecord[] {
 
 // Each test runs its own bridge and bot processes; most of their time is spent waiting, so they run side by side.
 describe.concurrent('bot fixture', () => {
-  test('replies with the exact send body, skips non-messages, deduplicates, and reconnects after the bridge closes the socket', async ({ expect, onTestFinished }) => {
+  test('replies with the exact send body, skips non-messages, deduplicates, and reconnects after the bridge closes the socket', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const t = kit(onTestFinished);
     const bridge = await t.bridge();
-    const bot = await t.bot(bridge);
+    const bot = await t.bot(bridge, { signal_api_token: 's3cret' });
 
     const ping = frame({ message: '!PING please' });
     bridge.sendFrame(ping);
     const [first] = await bridge.waitForSends(1);
+    expect(first?.headers['authorization']).toBe('Bearer s3cret');
     expect(first?.body).toEqual({
       message: 'pong',
       recipients: [USER],
@@ -171,7 +179,10 @@ describe.concurrent('bot fixture', () => {
     const recipients = bridge.sends.slice(2).map((s) => s.body.recipients?.[0]);
     expect(recipients.sort()).toEqual(['+15550003333', 'R3JvdXBJZEJhc2U2NA==']);
 
-    await eventually(() => metric(bot, 'messages_processed_total'), (v) => v === 6);
+    await eventually(
+      () => metric(bot, 'messages_processed_total'),
+      (v) => v === 6,
+    );
     expect(bridge.sends).toHaveLength(4);
     expect(await metric(bot, 'command_calls_total', { command: 'ping', status: 'success' })).toBe(4);
     expect(await metric(bot, 'command_calls_total', { command: 'ping', status: 'failure' })).toBeUndefined();
@@ -182,7 +193,15 @@ describe.concurrent('bot fixture', () => {
     const ready = await getJson<BotReady>(`${bot.health}/ready`);
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body).sort()).toEqual(
-      ['api_clients_ready', 'ingest_paused_until', 'queue_depth', 'queue_ready', 'ready', 'websocket_configured', 'worker_pool_ready'].sort(),
+      [
+        'api_clients_ready',
+        'ingest_paused_until',
+        'queue_depth',
+        'queue_ready',
+        'ready',
+        'websocket_configured',
+        'worker_pool_ready',
+      ].sort(),
     );
     expect(ready.body).toMatchObject({ ready: true, queue_depth: 0, ingest_paused_until: 0 });
     expect(await getJson(`${bot.health}/live`)).toEqual({ status: 200, body: { status: 'ok' } });
@@ -191,11 +210,17 @@ describe.concurrent('bot fixture', () => {
     expect(await metric(bot, 'websocket_connection_state')).toBe(1);
 
     bridge.closeSockets();
-    await eventually(() => metric(bot, 'websocket_connection_state'), (v) => v === 0);
+    await eventually(
+      () => metric(bot, 'websocket_connection_state'),
+      (v) => v === 0,
+    );
     expect((await getJson<BotReady>(`${bot.health}/ready`)).body.ready).toBe(true);
 
     await bridge.waitForConnections(2);
-    await eventually(() => metric(bot, 'websocket_connection_state'), (v) => v === 1);
+    await eventually(
+      () => metric(bot, 'websocket_connection_state'),
+      (v) => v === 1,
+    );
     expect(await metric(bot, 'websocket_events_total', { event: 'closed' })).toBe(1);
     expect(await metric(bot, 'websocket_events_total', { event: 'reconnect_wait' })).toBe(1);
     expect(await metric(bot, 'websocket_events_total', { event: 'connect_attempt' })).toBe(2);
@@ -208,7 +233,12 @@ describe.concurrent('bot fixture', () => {
   test('retries sends on 5xx and timeouts only, and dead-letters what still fails', async ({ expect, onTestFinished }) => {
     const t = kit(onTestFinished);
     const bridge = await t.bridge();
-    const bot = await t.bot(bridge, { API_BACKOFF_FACTOR: '0.01', API_TIMEOUT: '0.3', CIRCUIT_BREAKER_FAILURE_THRESHOLD: '10', DLQ_MAX_RETRIES: '0' });
+    const bot = await t.bot(bridge, {
+      API_BACKOFF_FACTOR: '0.01',
+      API_TIMEOUT: '0.3',
+      CIRCUIT_BREAKER_FAILURE_THRESHOLD: '10',
+      DLQ_MAX_RETRIES: '0',
+    });
 
     bridge.scriptSends({ status: 500, body: { error: 'panic' } }, { status: 503 }, { status: 201, body: { timestamp: '7' } });
     const retried = frame({ message: '!ping' });
@@ -225,7 +255,10 @@ describe.concurrent('bot fixture', () => {
     bridge.sendFrame(frame({ message: '!ping' }));
     bridge.scriptSends(...Array.from({ length: 4 }, () => ({ status: 502 })));
     bridge.sendFrame(frame({ message: '!ping' }));
-    await eventually(() => dlqStatus(bot), (s) => s.depth === 2);
+    await eventually(
+      () => dlqStatus(bot),
+      (s) => s.depth === 2,
+    );
     expect(bridge.sends).toHaveLength(5 + 1 + 4);
 
     const status = await dlqStatus(bot);
@@ -257,6 +290,19 @@ describe.concurrent('bot fixture', () => {
     expect(sends.map((s) => s.body.quote_timestamp)).toEqual([retried, retried, retried, sentinel].map((f) => f.envelope.timestamp));
   });
 
+  test('waits for a rate-limit permit (sliding log) and pauses intake meanwhile', async ({ expect, onTestFinished }) => {
+    const t = kit(onTestFinished);
+    const bridge = await t.bridge();
+    const bot = await t.bot(bridge, { RATE_LIMIT: '2', RATE_LIMIT_PERIOD: '0.5', INGEST_PAUSE_SECONDS: '0.1' });
+
+    for (let i = 0; i < 3; i++) bridge.sendFrame(frame({ message: '!ping' }));
+    const sends = await bridge.waitForSends(3);
+    // The third call may start only when the first leaves the 0.5 s window (less a little connection set-up).
+    expect((sends[2]?.arrivedAtMonotonic ?? 0) - (sends[0]?.arrivedAtMonotonic ?? 0)).toBeGreaterThanOrEqual(0.45);
+    expect(await metric(bot, 'rate_limiter_wait_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(await metric(bot, 'ingest_pauses_total', { reason: 'rate_limited' })).toBeGreaterThanOrEqual(1);
+  });
+
   test('keeps dead letters in SQLite across a restart and replays them through the control route', async ({ expect, onTestFinished }) => {
     const t = kit(onTestFinished);
     const bridge = await t.bridge();
@@ -273,7 +319,10 @@ describe.concurrent('bot fixture', () => {
     bridge.sendFrame(ping);
     const fail = frame({ message: '!fail now' });
     bridge.sendFrame(fail);
-    await eventually(() => dlqStatus(first), (s) => s.depth === 2);
+    await eventually(
+      () => dlqStatus(first),
+      (s) => s.depth === 2,
+    );
 
     const [pingRecord, failRecord] = storedDlq(database);
     expect(Object.keys(pingRecord ?? {})).toEqual(['payload', 'message', 'retry_count', 'next_retry_at']);
@@ -298,7 +347,11 @@ describe.concurrent('bot fixture', () => {
         error_message: 'API Error: 400 Bad Request\n{"error": "User +15550002222 is not registered.\\n"}',
       },
     });
-    expect(failRecord?.payload).toMatchObject({ raw: JSON.stringify(fail), reason: 'command_failed', metadata: { command: 'fail', trigger: '!fail' } });
+    expect(failRecord?.payload).toMatchObject({
+      raw: JSON.stringify(fail),
+      reason: 'command_failed',
+      metadata: { command: 'fail', trigger: '!fail' },
+    });
     expect(failRecord?.payload).not.toHaveProperty('metadata.status_code');
 
     const inspected = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'fixtures/bot/inspect-dlq.ts', 'dlq', 'inspect'], {
@@ -313,7 +366,10 @@ describe.concurrent('bot fixture', () => {
     expect(await dlqStatus(second)).toMatchObject({ depth: 2 });
     expect(await metric(second, 'dead_letter_queue_depth', { queue: 'signal_client_dlq' })).toBe(2);
 
-    await eventually(() => dlqStatus(second), (s) => s.enabled && s.oldest_next_retry_at !== null && s.oldest_next_retry_at <= Date.now() / 1000);
+    await eventually(
+      () => dlqStatus(second),
+      (s) => s.enabled && s.oldest_next_retry_at !== null && s.oldest_next_retry_at <= Date.now() / 1000,
+    );
     const sendsBefore = bridge.sends.length;
     expect(await replayDlq(second)).toEqual({ status: 200, body: { replayed: 2, pending: 0, discarded: 0 } });
     expect(bridge.sends.slice(sendsBefore).map((s) => s.body.quote_timestamp)).toEqual([ping.envelope.timestamp]);
@@ -349,7 +405,10 @@ describe.concurrent('bot fixture', () => {
     // The slow first answer lets all three frames reach the queue before the breaker opens.
     bridge.scriptSends({ status: 400, body: { error: 'x' }, delayMs: 200 }, { status: 400, body: { error: 'x' } });
     for (let i = 0; i < 3; i++) bridge.sendFrame(frame({ message: '!ping' }));
-    await eventually(() => dlqStatus(bot), (s) => s.depth === 3);
+    await eventually(
+      () => dlqStatus(bot),
+      (s) => s.depth === 3,
+    );
     expect(bridge.sends).toHaveLength(2);
     expect(await metric(bot, 'circuit_breaker_state', { endpoint: '/v2/send', state: 'open' })).toBe(1);
     expect(await metric(bot, 'circuit_breaker_state', { endpoint: '/v2/send', state: 'closed' })).toBe(0);
@@ -362,7 +421,10 @@ describe.concurrent('bot fixture', () => {
     const sends = await bridge.waitForSends(3);
     expect(sends[2]?.body.quote_timestamp).toBe(after.envelope.timestamp);
     expect(sends[2]?.arrivedAtMonotonic).toBeGreaterThanOrEqual(pausedUntil);
-    await eventually(() => metric(bot, 'circuit_breaker_state', { endpoint: '/v2/send', state: 'closed' }), (v) => v === 1);
+    await eventually(
+      () => metric(bot, 'circuit_breaker_state', { endpoint: '/v2/send', state: 'closed' }),
+      (v) => v === 1,
+    );
   });
 
   test('drops the oldest queued frame when the queue stays full (not dead-lettered)', async ({ expect, onTestFinished }) => {
@@ -373,12 +435,19 @@ describe.concurrent('bot fixture', () => {
     const frames = Array.from({ length: 10 }, () => frame({ message: '!slow' }));
     for (const f of frames) bridge.sendFrame(f);
     const last = frames.at(-1)?.envelope.timestamp;
-    await eventually(async () => bridge.sends.map((s) => s.body.quote_timestamp), (quoted) => quoted.includes(last), 15_000);
+    await eventually(
+      async () => bridge.sends.map((s) => s.body.quote_timestamp),
+      (quoted) => quoted.includes(last),
+      15_000,
+    );
 
     const quoted = bridge.sends.map((s) => s.body.quote_timestamp);
     expect(quoted[0]).toBe(frames[0]?.envelope.timestamp);
     expect(quoted.length).toBeLessThan(frames.length);
-    await eventually(() => metric(bot, 'messages_processed_total'), (v) => v === quoted.length);
+    await eventually(
+      () => metric(bot, 'messages_processed_total'),
+      (v) => v === quoted.length,
+    );
     expect(await metric(bot, 'command_calls_total', { command: 'slow', status: 'success' })).toBe(quoted.length);
     expect(await dlqStatus(bot)).toMatchObject({ depth: 0 });
     expect(await metric(bot, 'ingest_pauses_total', { reason: 'backpressure' })).toBeUndefined();

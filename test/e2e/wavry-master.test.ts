@@ -44,6 +44,14 @@ class WsClient {
   send(message: FlatSignal): void {
     this.socket.send(JSON.stringify(message));
   }
+  /** The master does not answer BIND; a pong after it shows the BIND was handled (frames are handled in order). */
+  bind(token: string): Promise<void> {
+    this.send({ type: 'BIND', token });
+    return new Promise((resolve) => {
+      this.socket.once('pong', () => resolve());
+      this.socket.ping();
+    });
+  }
   next(timeoutMs = 3_000): Promise<FlatSignal> {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
@@ -176,8 +184,7 @@ describe('master fixture', () => {
 
     const [requester, target] = await Promise.all([WsClient.open(`${base.replace('http', 'ws')}/ws`), WsClient.open(`${base.replace('http', 'ws')}/ws`)]);
     cleanups.push(() => requester.close(), () => target.close());
-    requester.send({ type: 'BIND', token: 'aaaaaaaa-requester' });
-    target.send({ type: 'BIND', token: 'bbbbbbbb-target' });
+    await Promise.all([requester.bind('aaaaaaaa-requester'), target.bind('bbbbbbbb-target')]);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });
     // Frames on one socket are handled in order, so the answer to this probe comes first if the request stayed silent.
     requester.send({ type: 'CANDIDATE', target_username: 'user_nobody', candidate: 'probe' });
@@ -203,8 +210,7 @@ describe('master fixture', () => {
     const ws = `${master.base.replace('http', 'ws')}/ws`;
     const [requester, target] = await Promise.all([WsClient.open(ws), WsClient.open(ws)]);
     cleanups.push(() => requester.close(), () => target.close());
-    requester.send({ type: 'BIND', token: 'cccccccc-limited' });
-    target.send({ type: 'BIND', token: 'dddddddd-target' });
+    await Promise.all([requester.bind('cccccccc-limited'), target.bind('dddddddd-target')]);
     for (let i = 0; i < 4; i += 1) requester.send({ type: 'REQUEST_RELAY', target_username: 'user_dddddddd' });
     const replies = await Promise.all([requester.next(), requester.next(), requester.next(), requester.next()]);
     expect(replies.filter((r) => r.type === 'RELAY_CREDENTIALS')).toHaveLength(3);
@@ -225,8 +231,7 @@ describe('master fixture', () => {
     const ws = `${other.base.replace('http', 'ws')}/ws`;
     const [requester, target] = await Promise.all([WsClient.open(ws), WsClient.open(ws)]);
     cleanups.push(() => requester.close(), () => target.close());
-    requester.send({ type: 'BIND', token: 'eeeeeeee' });
-    target.send({ type: 'BIND', token: 'ffffffff' });
+    await Promise.all([requester.bind('eeeeeeee'), target.bind('ffffffff')]);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_ffffffff' });
     expect(await requester.next()).toEqual({ type: 'ERROR', code: 503, message: 'No relay available' });
 

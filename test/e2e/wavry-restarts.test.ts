@@ -42,6 +42,10 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
   }
 }
 
+function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs))]);
+}
+
 /** Two peers bound on the master `/ws`; resolves with both RELAY_CREDENTIALS of one request. */
 async function requestRelay(masterHttp: string): Promise<[RelayCredentials, RelayCredentials]> {
   const open = () =>
@@ -61,10 +65,16 @@ async function requestRelay(masterHttp: string): Promise<[RelayCredentials, Rela
     );
   const both = Promise.all([credentials(a), credentials(b)]);
   const suffix = randomUUID().slice(0, 8);
-  a.send(JSON.stringify({ type: 'BIND', token: `a${suffix}` }));
-  b.send(JSON.stringify({ type: 'BIND', token: `b${suffix}` }));
+  // The master does not answer BIND; a pong after it shows the BIND was handled (frames are handled in order).
+  const bind = (socket: WebSocket, token: string) =>
+    new Promise<void>((resolve) => {
+      socket.send(JSON.stringify({ type: 'BIND', token }));
+      socket.once('pong', () => resolve());
+      socket.ping();
+    });
+  await Promise.all([bind(a, `a${suffix}`), bind(b, `b${suffix}`)]);
   a.send(JSON.stringify({ type: 'REQUEST_RELAY', target_username: `user_b${suffix.slice(0, 7)}` }));
-  return both;
+  return within(both, 'RELAY_CREDENTIALS');
 }
 
 /** Presents a lease from a fresh UDP socket with the role its claims name; resolves with "ack" or the reject reason. */
@@ -76,7 +86,7 @@ async function present(credentials: RelayCredentials): Promise<string> {
   const [host, port] = credentials.addr.split(':') as [string, string];
   const reply = new Promise<Buffer>((resolve) => socket.once('message', resolve));
   socket.send(encodeLeasePresent(credentials.session_id, role, credentials.token), Number(port), host);
-  const decoded = decodeHeader(await reply);
+  const decoded = decodeHeader(await within(reply, 'relay reply to LEASE_PRESENT'));
   if (!decoded.ok) throw new Error('bad relay reply');
   return decoded.header.type === PACKET_TYPE.LeaseAck ? 'ack' : (decodeLeaseReject(decoded.payload) ?? 'unknown');
 }

@@ -84,12 +84,20 @@ export class ScriptedBridge implements AsyncDisposable {
   }
 
   async waitForSends(count: number, timeoutMs = 10_000): Promise<RecordedSend[]> {
-    await waitFor(() => this.sends.length >= count, timeoutMs, () => `${count} sends (have ${this.sends.length})`);
+    await waitFor(
+      () => this.sends.length >= count,
+      timeoutMs,
+      () => `${count} sends (have ${this.sends.length})`,
+    );
     return this.sends;
   }
 
   async waitForConnections(count: number, timeoutMs = 10_000): Promise<void> {
-    await waitFor(() => this.connections >= count && this.sockets.size > 0, timeoutMs, () => `${count} websocket connections (have ${this.connections})`);
+    await waitFor(
+      () => this.connections >= count && this.sockets.size > 0,
+      timeoutMs,
+      () => `${count} websocket connections (have ${this.connections})`,
+    );
   }
 
   async close(): Promise<void> {
@@ -120,7 +128,11 @@ export class ScriptedBridge implements AsyncDisposable {
         return;
       }
       const arrivedAtMonotonic = Number(process.hrtime.bigint()) / 1e9;
-      this.sends.push({ body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendRequest, headers: request.headers, arrivedAtMonotonic });
+      this.sends.push({
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendRequest,
+        headers: request.headers,
+        arrivedAtMonotonic,
+      });
       const reply = this.script.shift() ?? this.defaultReply;
       if (reply === 'hang') {
         this.openResponses.add(response);
@@ -181,11 +193,19 @@ export function receiveFrame(account: string, options: FrameOptions): ReceiveFra
     ...(options.groupId ? { groupInfo: { groupId: options.groupId, groupName: 'Drill group', revision: 1, type: 'DELIVER' } } : {}),
   };
   if (options.kind === 'receipt') {
-    envelope.receiptMessage = { when: options.timestamp, isDelivery: true, isRead: false, isViewed: false, timestamps: [options.timestamp - 1] };
+    envelope.receiptMessage = {
+      when: options.timestamp,
+      isDelivery: true,
+      isRead: false,
+      isViewed: false,
+      timestamps: [options.timestamp - 1],
+    };
   } else if (options.kind === 'typing') {
     envelope.typingMessage = { action: 'STARTED', timestamp: options.timestamp };
   } else if (options.syncDestination) {
-    envelope.syncMessage = { sentMessage: { ...content, destination: options.syncDestination, destinationNumber: options.syncDestination } };
+    envelope.syncMessage = {
+      sentMessage: { ...content, destination: options.syncDestination, destinationNumber: options.syncDestination },
+    };
   } else {
     envelope.dataMessage = content;
   }

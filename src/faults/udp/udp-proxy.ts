@@ -11,6 +11,8 @@ import { UdpSession } from './udp-session.ts';
 
 /** New client addresses beyond this many open sessions are ignored (their datagrams dropped). */
 const MAX_SESSIONS = 4_096;
+/** Socket receive buffer, bytes (the kernel caps it at net.core.rmem_max): bursts must not overflow before a toxic sees them. */
+export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class UdpProxy extends FaultProxy {
   readonly protocol = 'udp';
@@ -19,7 +21,7 @@ export class UdpProxy extends FaultProxy {
   private sweep: ScheduledTask | undefined;
 
   protected open(): Promise<number> {
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ address: this.listenAddress.host, port: this.listenAddress.port, exclusive: true }, () => {
@@ -63,6 +65,7 @@ export class UdpProxy extends FaultProxy {
       ...this.deps,
       metrics: this.metrics,
       listener,
+      receiveBufferBytes: UDP_RECEIVE_BUFFER_BYTES,
       onError: (message) => this.deps.logger.debug(`Proxy ${this.name}: ${message}`),
     });
     this.metrics.connectionsTotal++;

@@ -13,6 +13,8 @@ export interface UdpSessionDeps extends Omit<DatagramContext, 'dropped'> {
   metrics: ProxyMetrics;
   /** The proxy's listening socket: replies to the client leave from it. */
   listener: dgram.Socket;
+  /** Receive buffer of the socket towards the upstream, bytes. */
+  receiveBufferBytes: number;
   onError(message: string): void;
 }
 
@@ -33,7 +35,7 @@ export class UdpSession {
   ) {
     this.lastActiveMs = deps.clock.nowMs();
     const { metrics } = deps;
-    this.socket = dgram.createSocket(upstream.host.includes(':') ? 'udp6' : 'udp4');
+    this.socket = dgram.createSocket({ type: upstream.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: deps.receiveBufferBytes });
     this.socket.on('error', (error) => deps.onError(`session ${client.host}:${client.port}: ${error.message}`));
     this.socket.on('message', (datagram, from) => this.fromUpstream(datagram, from));
     this.socket.bind(0, upstream.host.includes(':') ? '::1' : '127.0.0.1');

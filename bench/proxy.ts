@@ -1,0 +1,234 @@
+/**
+ * The embedded fault server's cost and precision, against a direct loopback socket:
+ *  - bulk throughput through a proxy with no toxics ÷ direct (goal ≥ 0.8), with the proxy in the bench process
+ *    (as drill runs it) and in a process of its own, next to a bare 10-line relay for reference;
+ *  - added latency p50/p99 per small request through a proxy with no toxics (goal < 0.2 ms at p99);
+ *  - accuracy of `latency 100` (goal: measured mean added latency within ±2 ms);
+ *  - UDP `loss` 5% over 20,000 datagrams (goal: within ±0.5 points).
+ * The upstream (sink and echo servers) runs in a child process, as a real service would. Prints the figures.
+ * This file is also the child: DRILL_PROXY_BENCH_CHILD selects the role.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { EmbeddedToxiproxy } from '../src/faults/embedded-toxiproxy.ts';
+import { ToxiproxyControl } from '../src/faults/toxiproxy-control.ts';
+
+const BULK_BYTES = 256 * 1024 * 1024;
+const BULK_ROUNDS = 3;
+const PING_COUNT = 5_000;
+const PING_WARMUP = 500;
+const LATENCY_SAMPLES = 40;
+const UDP_DATAGRAMS = 20_000;
+
+type ChildMessage = { sinkPort: number; echoPort: number; udpPort: number } | { apiUrl: string };
+
+// ---- child roles -------------------------------------------------------------------------------------------
+
+function listenTcp(server: net.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
+
+/** Sink (counts bytes, answers "done" at the end), echo, and a UDP counter that answers with its count. */
+async function upstreamChild(): Promise<void> {
+  const sink = net.createServer((socket) => {
+    socket.on('data', () => undefined);
+    socket.on('end', () => socket.end('done'));
+  });
+  const echo = net.createServer({ noDelay: true }, (socket) => socket.pipe(socket));
+  const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
+  let received = 0;
+  udp.on('message', (message, from) => {
+    if (message.length === 1) udp.send(String(received), from.port, from.address);
+    else received++;
+  });
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  process.send!({ sinkPort: await listenTcp(sink), echoPort: await listenTcp(echo), udpPort: udp.address().port } satisfies ChildMessage);
+}
+
+async function proxyChild(): Promise<void> {
+  const server = await new EmbeddedToxiproxy({ seed: 1 }).start();
+  process.send!({ apiUrl: server.url } satisfies ChildMessage);
+  process.once('disconnect', () => void server.stop());
+}
+
+// ---- measurement helpers -------------------------------------------------------------------------------------
+
+function startChild(role: 'upstream' | 'proxy'): Promise<{ child: ChildProcess; message: ChildMessage }> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, DRILL_PROXY_BENCH_CHILD: role },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${role} child exited with ${code}`)));
+    child.once('message', (message) => resolve({ child, message: message as ChildMessage }));
+  });
+}
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Sends BULK_BYTES and waits for the sink's answer; MB/s (10^6 bytes). */
+async function bulkMBps(port: number): Promise<number> {
+  const socket = await connect(port);
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  const started = performance.now();
+  const done = new Promise<void>((resolve) => socket.on('data', () => undefined).once('close', () => resolve()));
+  for (let sent = 0; sent < BULK_BYTES; sent += chunk.length) {
+    if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  socket.end();
+  await done;
+  return BULK_BYTES / ((performance.now() - started) / 1_000) / 1e6;
+}
+
+/** Round-trip times of 64-byte requests on one connection, ms. */
+async function pingRtts(port: number, count: number): Promise<number[]> {
+  const socket = await connect(port);
+  const payload = Buffer.alloc(64, 1);
+  const rtts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    socket.write(payload);
+    let got = 0;
+    await new Promise<void>((resolve) => {
+      const onData = (data: Buffer) => {
+        got += data.length;
+        if (got < payload.length) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+    });
+    rtts.push(performance.now() - started);
+  }
+  socket.destroy();
+  return rtts;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const median = (values: number[]) => percentile(values, 50);
+
+/** A relay with nothing but pipes: the floor for any proxy written on Node sockets. */
+async function bareRelay(upstreamPort: number): Promise<{ port: number; close: () => void }> {
+  const server = net.createServer({ noDelay: true }, (client) => {
+    const upstream = net.connect({ port: upstreamPort, host: '127.0.0.1', noDelay: true });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  return { port: await listenTcp(server), close: () => server.close() };
+}
+
+// ---- the benchmark ---------------------------------------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  console.log(`proxy: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}, node ${process.version}`);
+  const upstream = await startChild('upstream');
+  const ports = upstream.message as { sinkPort: number; echoPort: number; udpPort: number };
+  const outOfProcess = await startChild('proxy');
+  await using server = await new EmbeddedToxiproxy({ seed: 1 }).start();
+  const control = new ToxiproxyControl(server.url);
+  const remote = new ToxiproxyControl((outOfProcess.message as { apiUrl: string }).apiUrl);
+  const relay = await bareRelay(ports.sinkPort);
+  try {
+    const listenPort = (proxy: { listen: string }) => Number(proxy.listen.split(':')[1]);
+    const [sinkProxy, echoProxy, udpProxy] = await control.populate([
+      { name: 'bulk', upstream: `127.0.0.1:${ports.sinkPort}` },
+      { name: 'echo', upstream: `127.0.0.1:${ports.echoPort}` },
+      { name: 'udp', upstream: `127.0.0.1:${ports.udpPort}`, protocol: 'udp' },
+    ]);
+    const [remoteSink] = await remote.populate([{ name: 'bulk', upstream: `127.0.0.1:${ports.sinkPort}` }]);
+
+    // Bulk throughput, rounds interleaved so background load hits every variant alike.
+    const bulk = { direct: [] as number[], proxy: [] as number[], separate: [] as number[], relay: [] as number[] };
+    for (let round = 0; round < BULK_ROUNDS; round++) {
+      bulk.direct.push(await bulkMBps(ports.sinkPort));
+      bulk.proxy.push(await bulkMBps(listenPort(sinkProxy!)));
+      bulk.separate.push(await bulkMBps(listenPort(remoteSink!)));
+      bulk.relay.push(await bulkMBps(relay.port));
+    }
+    const direct = median(bulk.direct);
+    console.log(`  bulk ${BULK_BYTES / 2 ** 20} MiB, median of ${BULK_ROUNDS}:`);
+    console.log(`    direct                         ${direct.toFixed(0)} MB/s`);
+    for (const [label, values] of [
+      ['proxy, no toxics, in-process', bulk.proxy],
+      ['proxy, no toxics, own process', bulk.separate],
+      ['bare pipe relay, in-process', bulk.relay],
+    ] as const) {
+      console.log(`    ${label.padEnd(30)} ${median(values).toFixed(0)} MB/s  ratio ${(median(values) / direct).toFixed(2)}`);
+    }
+
+    // Added latency per small request.
+    await pingRtts(ports.echoPort, PING_WARMUP);
+    await pingRtts(listenPort(echoProxy!), PING_WARMUP);
+    const directRtt = await pingRtts(ports.echoPort, PING_COUNT);
+    const proxyRtt = await pingRtts(listenPort(echoProxy!), PING_COUNT);
+    const row = (label: string, values: number[]) =>
+      console.log(`    ${label.padEnd(8)} p50 ${percentile(values, 50).toFixed(3)} ms  p99 ${percentile(values, 99).toFixed(3)} ms`);
+    console.log(`  64-byte request/response, ${PING_COUNT} sequential:`);
+    row('direct', directRtt);
+    row('proxy', proxyRtt);
+    console.log(
+      `    added    p50 ${(percentile(proxyRtt, 50) - percentile(directRtt, 50)).toFixed(3)} ms  p99 ${(percentile(proxyRtt, 99) - percentile(directRtt, 99)).toFixed(3)} ms`,
+    );
+
+    // latency 100: mean added latency against the same proxy without the toxic.
+    const before = await pingRtts(listenPort(echoProxy!), LATENCY_SAMPLES);
+    await control.addToxic('echo', { type: 'latency', attributes: { latency: 100, jitter: 0 } });
+    const during = await pingRtts(listenPort(echoProxy!), LATENCY_SAMPLES);
+    await control.removeToxic('echo', 'latency_downstream');
+    const added = mean(during) - mean(before);
+    console.log(
+      `  latency 100 ms, ${LATENCY_SAMPLES} requests: measured added ${added.toFixed(2)} ms (error ${(added - 100).toFixed(2)} ms; min ${(Math.min(...during) - mean(before)).toFixed(2)}, max ${(Math.max(...during) - mean(before)).toFixed(2)})`,
+    );
+
+    await udpLoss(listenPort(udpProxy!), ports.udpPort, control);
+  } finally {
+    relay.close();
+    upstream.child.kill();
+    outOfProcess.child.kill();
+  }
+}
+
+/** Sends UDP_DATAGRAMS through a 5% loss toxic and compares with what the upstream counted. */
+async function udpLoss(proxyPort: number, upstreamPort: number, control: ToxiproxyControl): Promise<void> {
+  await control.addToxic('udp', { type: 'loss', stream: 'upstream', attributes: { probability: 0.05, correlation: 0 } });
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const payload = Buffer.alloc(64, 3);
+  for (let i = 0; i < UDP_DATAGRAMS; i++) {
+    socket.send(payload, proxyPort, '127.0.0.1');
+    if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const counted = await new Promise<number>((resolve) => {
+    socket.once('message', (message) => resolve(Number(message.toString())));
+    socket.send(Buffer.alloc(1), upstreamPort, '127.0.0.1');
+  });
+  socket.close();
+  const metrics = await (await fetch(`${control.url}/metrics`)).text();
+  const atProxy = Number(/^drill_proxy_received_datagrams_total\{direction="upstream",proxy="udp",[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
+  const loss = (1 - counted / atProxy) * 100;
+  console.log(
+    `  UDP loss 5%, ${UDP_DATAGRAMS} datagrams: ${atProxy} reached the proxy, ${counted} the upstream: loss ${loss.toFixed(2)}% (error ${(loss - 5).toFixed(2)} points)`,
+  );
+}
+
+const role = process.env['DRILL_PROXY_BENCH_CHILD'];
+if (role === 'upstream') void upstreamChild();
+else if (role === 'proxy') void proxyChild();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) await run();

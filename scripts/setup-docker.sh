@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Makes a Docker engine answer on this machine, for `runtime: docker` and the Docker e2e tests.
+#
+# Idempotent: installs the distribution's `docker.io` only when no engine (`dockerd`) is installed, and starts
+# `dockerd` in the background only when no engine answers `docker info`. Works as root on a fresh Debian or
+# Ubuntu machine without systemd. Prints every step it took, and exits non-zero when the engine does not answer.
+#
+# Environment:
+#   DOCKERD_LOG        where a dockerd started here writes its log (default /var/log/dockerd.log)
+#   DOCKER_WAIT_SECONDS how long to wait for a started engine to answer, s (default 60)
+set -euo pipefail
+
+DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
+DOCKER_WAIT_SECONDS="${DOCKER_WAIT_SECONDS:-60}"
+
+say() { echo "setup-docker: $*"; }
+fail() { echo "setup-docker: error: $*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
+  else fail "needs root (or password-less sudo) to run: $*"
+  fi
+}
+
+engine_answers() { docker info >/dev/null 2>&1; }
+
+# 1. The engine binary. A docker client alone (e.g. /usr/local/bin/docker) is not an engine.
+if command -v dockerd >/dev/null 2>&1; then
+  say "engine present: $(command -v dockerd) ($(dockerd --version 2>/dev/null || echo 'version unknown'))"
+else
+  command -v apt-get >/dev/null 2>&1 || fail "no dockerd and no apt-get: install a Docker engine by hand"
+  say "no dockerd found: installing docker.io from the distribution (apt-get update && apt-get install -y docker.io)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io
+  command -v dockerd >/dev/null 2>&1 || fail "docker.io installed but dockerd is still not on PATH"
+  say "installed $(dockerd --version)"
+fi
+
+command -v docker >/dev/null 2>&1 || fail "dockerd is installed but no docker client is on PATH"
+
+# 2. A running engine.
+if engine_answers; then
+  say "engine already answers: server $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"
+  exit 0
+fi
+
+if pgrep -x dockerd >/dev/null 2>&1; then
+  say "a dockerd process exists but does not answer yet; waiting for it"
+else
+  say "starting dockerd in the background (log: $DOCKERD_LOG)"
+  as_root mkdir -p "$(dirname "$DOCKERD_LOG")"
+  # setsid + nohup: the engine outlives this script and the shell that ran it.
+  as_root sh -c "nohup setsid dockerd >>'$DOCKERD_LOG' 2>&1 </dev/null &"
+fi
+
+waited=0
+until engine_answers; do
+  if [ "$waited" -ge "$DOCKER_WAIT_SECONDS" ]; then
+    echo "setup-docker: error: the engine did not answer within ${DOCKER_WAIT_SECONDS} s; last lines of $DOCKERD_LOG:" >&2
+    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+    exit 1
+  fi
+  sleep 1
+  waited=$((waited + 1))
+done
+say "engine answers after ${waited} s: server $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"

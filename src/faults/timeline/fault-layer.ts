@@ -1,0 +1,90 @@
+/**
+ * Everything fault injection needs for one run: the fault server, a proxy per link (the run's LinkRouter),
+ * and the fault timeline. `close()` runs on every exit path: cancel pending faults, /reset, prove no toxic is
+ * left, remove the run's proxies, stop the embedded server.
+ */
+import type { Logger } from '../../common/logger.ts';
+import type { ServicePlan } from '../../runtime/runtime.ts';
+import type { Scenario } from '../../scenario/scenario-schema.ts';
+import { resolveLinkReference } from '../../scenario/scenario-rules.ts';
+import type { Timeline } from '../../sli/timeline.ts';
+import { openFaultServer, type FaultServer } from './fault-server.ts';
+import { FaultTimeline } from './fault-timeline.ts';
+import { LinkProxies } from './link-proxies.ts';
+
+export class FaultLayer {
+  private timelineRunner: FaultTimeline | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly server: FaultServer,
+    readonly links: LinkProxies,
+    private readonly scenario: Scenario,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens the fault server when the scenario has links; undefined when there is nothing to proxy. */
+  static async open(scenario: Scenario, logger: Logger): Promise<FaultLayer | undefined> {
+    if (scenario.links.length === 0) return undefined;
+    const server = await openFaultServer(scenario.faults, { seed: scenario.seed, logger });
+    try {
+      await server.control.ensureSupports({
+        proxies: scenario.links.map((l) => ({ name: `${l.from}_to_${l.to}`, protocol: l.protocol })),
+        toxics: scenario.faults.timeline.flatMap((f) => (resolveLinkReference(f.link) ?? []).map((l) => ({ proxy: `${l.from}_to_${l.to}`, type: f.type }))),
+      });
+    } catch (error) {
+      await server[Symbol.asyncDispose]();
+      throw error;
+    }
+    return new FaultLayer(server, new LinkProxies(server.control), scenario, logger);
+  }
+
+  get description(): string {
+    return this.server.description;
+  }
+
+  /** Prepares the timeline once the stack runs (baseline probes through each faulted link). */
+  async prepare(timeline: Timeline, plans: (name: string) => ServicePlan): Promise<void> {
+    this.timelineRunner = new FaultTimeline({
+      faults: this.scenario.faults.timeline,
+      control: this.server.control,
+      links: this.links,
+      timeline,
+      verify: this.scenario.faults.verify,
+      logger: this.logger,
+      probePath: (link) => {
+        const readiness = plans(link.to).readiness;
+        const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;
+        return carriesProbe ? readiness.path : undefined;
+      },
+    });
+    await this.timelineRunner.measureBaselines();
+  }
+
+  start(loadStartedAtMs: number): void {
+    this.timelineRunner?.start(loadStartedAtMs);
+  }
+
+  /** Errors of faults that could not be injected or verified. */
+  get errors(): string[] {
+    return this.timelineRunner?.errors ?? [];
+  }
+
+  /** Cancels pending faults, resets the server and checks it; returns problems instead of throwing. */
+  async close(): Promise<string[]> {
+    if (this.closed) return [];
+    this.closed = true;
+    const problems: string[] = [];
+    try {
+      await this.timelineRunner?.stop();
+      if (this.timelineRunner) await this.timelineRunner.resetAndCheck();
+      else await this.server.control.reset();
+      if (this.server.description !== 'embedded') await this.links.deleteAll();
+    } catch (error) {
+      problems.push(`fault cleanup: ${(error as Error).message}`);
+    } finally {
+      await this.server[Symbol.asyncDispose]();
+    }
+    return problems;
+  }
+}
