@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GeneratorJob, GeneratorMessage, GeneratorResult } from './support/generator-protocol.ts';
-import type { TargetCommand, TargetMessage } from './support/http-target.ts';
+import type { RequestSpread, TargetCommand, TargetMessage } from './support/http-target.ts';
 import { writeBenchmarkSection } from './support/benchmarks-file.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,20 +34,50 @@ interface Row {
   generator: GeneratorName;
   job: GeneratorJob;
   result: GeneratorResult;
+  /** As the target saw the measured run. */
+  spread: RequestSpread;
+}
+
+interface Target {
+  child: ChildProcess;
+  url: string;
+  send(command: TargetCommand): void;
+  /** Asks how requests arrived since the last mark. */
+  spread(): Promise<RequestSpread>;
 }
 
 function spawnChild(file: string): ChildProcess {
   return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
+async function startTarget(): Promise<Target> {
   const child = spawnChild('support/http-target.ts');
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`target exited with ${code} before listening`)));
     child.on('message', (message: TargetMessage) => message.type === 'listening' && resolve(message.port));
   });
-  return { child, url: `http://127.0.0.1:${port}/` };
+  const send = (command: TargetCommand) => child.send(command);
+  const spread = () =>
+    new Promise<RequestSpread>((resolve) => {
+      const onMessage = (message: TargetMessage) => {
+        if (message.type !== 'spread') return;
+        child.off('message', onMessage);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+      send({ type: 'spread' });
+    });
+  return { child, url: `http://127.0.0.1:${port}/`, send, spread };
+}
+
+/** Runs one generator against the target, counting at the target from the start of the measured run. */
+async function measure(target: Target, generator: GeneratorName, job: GeneratorJob, onStarted?: () => void): Promise<Row> {
+  const result = await runGenerator(generator, job, () => {
+    target.send({ type: 'mark' });
+    onStarted?.();
+  });
+  return { generator, job, result, spread: await target.spread() };
 }
 
 /** Runs one generator child to completion; `onStarted` fires when its measured run begins. */
@@ -83,8 +113,8 @@ function formatTable(header: string[], rows: string[][]): string {
 function rateTable(rows: Row[]): string {
   const byRate = (rate: number, generator: GeneratorName) => rows.find((r) => r.job.rate === rate && r.generator === generator);
   return formatTable(
-    ['generator', 'target req/s', 'achieved req/s', 'of target', 'CPU s / 1k req', 'drill ÷ autocannon', 'p50 ms', 'p99 ms', 'schedule lag p99 ms', 'failed', 'dropped'],
-    rows.map(({ generator, job, result }) => {
+    ['generator', 'target req/s', 'achieved req/s', 'of target', 'peak req/s over 10 ms at target', 'CPU s / 1k req', 'drill ÷ autocannon', 'p50 ms', 'p99 ms', 'schedule lag p99 ms', 'failed', 'dropped'],
+    rows.map(({ generator, job, result, spread }) => {
       const reference = byRate(job.rate, 'autocannon');
       const ratio = generator !== 'autocannon' && reference ? cpuPer1k(result) / cpuPer1k(reference.result) : undefined;
       return [
@@ -92,6 +122,7 @@ function rateTable(rows: Row[]): string {
         String(job.rate),
         achievedRate(result).toFixed(0),
         `${((achievedRate(result) / job.rate) * 100).toFixed(1)} %`,
+        spread.peakRatePerSec.toFixed(0),
         cpuPer1k(result).toFixed(3),
         fixed(ratio, 2),
         result.p50Ms.toFixed(2),
@@ -130,30 +161,26 @@ export async function run(): Promise<void> {
   const where = machine();
   console.log(`load-generator: ${where}`);
   const target = await startTarget();
-  const send = (command: TargetCommand) => target.child.send(command);
   const rateRows: Row[] = [];
   const stallRows: Row[] = [];
+  const job = (rate: number, durationMs = DURATION_MS): GeneratorJob => ({ url: target.url, rate, durationMs, warmupMs: WARMUP_MS, connections: CONNECTIONS });
   try {
     for (const rate of RATES) {
       for (const generator of ['drill', 'autocannon'] as const) {
-        const job = { url: target.url, rate, durationMs: DURATION_MS, warmupMs: WARMUP_MS, connections: CONNECTIONS };
-        rateRows.push({ generator, job, result: await runGenerator(generator, job) });
+        rateRows.push(await measure(target, generator, job(rate)));
         console.log(`  ${generator} at ${rate}/s: ${cpuPer1k(rateRows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
       }
     }
     for (const rate of UNDICI_RATES) {
-      const job = { url: target.url, rate, durationMs: DURATION_MS, warmupMs: WARMUP_MS, connections: CONNECTIONS };
-      rateRows.push({ generator: 'drill+undici', job, result: await runGenerator('drill+undici', job) });
+      rateRows.push(await measure(target, 'drill+undici', job(rate)));
       console.log(`  drill+undici at ${rate}/s: ${cpuPer1k(rateRows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
     }
     for (const generator of ['drill', 'autocannon'] as const) {
-      const job = { url: target.url, rate: STALL.rate, durationMs: STALL.durationMs, warmupMs: WARMUP_MS, connections: CONNECTIONS };
       let stallTimer: NodeJS.Timeout | undefined;
-      const result = await runGenerator(generator, job, () => {
-        stallTimer = setTimeout(() => send({ type: 'stall', stallMs: STALL.stallMs }), STALL.atMs);
-      }).finally(() => clearTimeout(stallTimer));
-      stallRows.push({ generator, job, result });
-      console.log(`  ${generator} with a ${STALL.stallMs} ms stall: p99 ${result.p99Ms.toFixed(1)} ms`);
+      const startStall = () => (stallTimer = setTimeout(() => target.send({ type: 'stall', stallMs: STALL.stallMs }), STALL.atMs));
+      const row = await measure(target, generator, job(STALL.rate, STALL.durationMs), startStall).finally(() => clearTimeout(stallTimer));
+      stallRows.push(row);
+      console.log(`  ${generator} with a ${STALL.stallMs} ms stall: p99 ${row.result.p99Ms.toFixed(1)} ms`);
     }
   } finally {
     target.child.kill('SIGKILL');

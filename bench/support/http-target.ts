@@ -1,17 +1,31 @@
 /**
  * The benchmark's target: a trivial HTTP server on 127.0.0.1 in its own process. Over IPC it
  * reports its port, stalls on request (blocks its event loop for `stallMs`, as a GC pause or a
- * stopped process would), and reports its CPU time.
+ * stopped process would), and counts requests per 10 ms from a mark, to show how evenly a
+ * generator spreads its requests.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type TargetCommand = { type: 'stall'; stallMs: number } | { type: 'cpu' };
-export type TargetMessage = { type: 'listening'; port: number } | { type: 'cpu'; cpuMs: number } | { type: 'stalled'; stallMs: number };
+export type TargetCommand = { type: 'stall'; stallMs: number } | { type: 'mark' } | { type: 'spread' };
+export type TargetMessage = { type: 'listening'; port: number } | { type: 'stalled'; stallMs: number } | ({ type: 'spread' } & RequestSpread);
+
+/** How requests arrived since the last mark. */
+export interface RequestSpread {
+  requests: number;
+  /** Most requests in one 10 ms window, as requests per second. */
+  peakRatePerSec: number;
+}
+
+const BUCKET_MS = 10;
+const buckets = new Uint32Array(120_000 / BUCKET_MS);
+let markedAtMs = Number.POSITIVE_INFINITY;
 
 const send = (message: TargetMessage) => process.send?.(message);
 
 const server = http.createServer((_req, res) => {
+  const bucket = Math.floor((performance.now() - markedAtMs) / BUCKET_MS);
+  if (bucket >= 0 && bucket < buckets.length) buckets[bucket]!++;
   res.setHeader('Content-Type', 'text/plain');
   res.end('ok');
 });
@@ -25,9 +39,17 @@ process.on('message', (command: TargetCommand) => {
       // Busy: nothing is read or answered until the stall ends.
     }
     send({ type: 'stalled', stallMs: command.stallMs });
+  } else if (command.type === 'mark') {
+    buckets.fill(0);
+    markedAtMs = performance.now();
   } else {
-    const usage = process.cpuUsage();
-    send({ type: 'cpu', cpuMs: (usage.user + usage.system) / 1_000 });
+    let requests = 0;
+    let peak = 0;
+    for (const count of buckets) {
+      requests += count;
+      peak = Math.max(peak, count);
+    }
+    send({ type: 'spread', requests, peakRatePerSec: (peak * 1_000) / BUCKET_MS });
   }
 });
 // The parent going away ends the target too.

@@ -99,7 +99,7 @@ export function buildReport(inputs: ReportInputs): Report {
     thresholds,
     histograms: inputs.slis.histograms(),
     series: inputs.series.toJSON(load?.endedAtMs ?? inputs.endedAtMs),
-    timeline: inputs.timeline.events,
+    timeline: [...inputs.timeline.events].sort((a, b) => a.atMs - b.atMs),
     errors: inputs.errors,
   };
 }

@@ -77,7 +77,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     driver = createDriver(scenario, stack);
     await driver.prepare({ slis, series });
     const running = stack;
-    await faults?.prepare(timeline, (name) => running.plan(name));
+    await faults?.prepare(timeline, (name) => running.plan(name), (name, atMs) => slis.startPhase(name, atMs));
     load = await runLoadLoop({
       scenario,
       driver,
@@ -90,7 +90,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         timeline.rebase(startedAtMs);
         slis.setOrigin(startedAtMs);
         series.setOrigin(startedAtMs);
-        slis.startPhase('run', startedAtMs);
+        slis.startPhase(faults?.hasTimeline ? 'baseline' : 'run', startedAtMs);
         timeline.add({ source: 'load', type: 'start', atMs: startedAtMs, detail: `${scenario.load.executor}` });
         faults?.start(startedAtMs);
       },

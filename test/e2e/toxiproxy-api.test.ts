@@ -5,7 +5,9 @@
 import net from 'node:net';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/common/logger.ts';
 import { EmbeddedToxiproxy, type StartedEmbeddedToxiproxy } from '../../src/faults/embedded-toxiproxy.ts';
+import { runToxiproxyServer } from '../../src/faults/run-toxiproxy-server.ts';
 import { TimedTransport, ToxiproxyHttpError } from '../../src/faults/toxiproxy-transport.ts';
 
 let server: StartedEmbeddedToxiproxy;
@@ -257,5 +259,26 @@ describe('server routes', () => {
       status: 404,
       body: { error: 'no route for /nowhere', status: 404 },
     });
+  });
+});
+
+describe('runToxiproxyServer', () => {
+  it('serves until stopped, then closes its proxies', async () => {
+    const stop = new AbortController();
+    let url = '';
+    const listeners = process.listenerCount('SIGTERM');
+    const running = runToxiproxyServer({ port: 0, logger: createLogger(undefined), signal: stop.signal, onStarted: (u) => (url = u) });
+    await expect.poll(() => url).not.toBe('');
+    const own = new Toxiproxy(url);
+    const proxy = await own.createProxy({ name: 'cli', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echoPort}` });
+    stop.abort();
+    await running;
+    expect(process.listenerCount('SIGTERM')).toBe(listeners);
+    await expect(connect(portOf(proxy.listen))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(own.getVersion()).rejects.toThrow();
+  });
+
+  it('refuses to bind anything but 127.0.0.1', async () => {
+    await expect(new EmbeddedToxiproxy().start({ host: '0.0.0.0', port: 0 })).rejects.toThrow(/127\.0\.0\.1 only/);
   });
 });

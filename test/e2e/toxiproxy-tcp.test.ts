@@ -115,6 +115,22 @@ describe('latency', () => {
   });
 });
 
+describe('toxicity', () => {
+  it('is decided once per connection: about that share of connections is hit, each on every request', async () => {
+    const { proxy, port } = await proxyTo(await upstream(echo));
+    await proxy.addToxic({ name: 'half', type: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 150, jitter: 0 } });
+    const connections = await Promise.all(Array.from({ length: 40 }, () => connect(port)));
+    const first = await Promise.all(connections.map((socket) => rttMs(socket)));
+    const second = await Promise.all(connections.map((socket) => rttMs(socket)));
+    const hit = first.map((ms) => ms >= 145);
+    expect(hit.filter(Boolean).length).toBeGreaterThanOrEqual(8);
+    expect(hit.filter(Boolean).length).toBeLessThanOrEqual(32);
+    // The same connections are hit on the next request.
+    expect(second.map((ms) => ms >= 145)).toEqual(hit);
+    for (const socket of connections) socket.destroy();
+  });
+});
+
 describe('bandwidth', () => {
   it('limits throughput to the rate in KB/s', async () => {
     const payload = Buffer.alloc(100_000, 1);

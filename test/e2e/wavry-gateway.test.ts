@@ -133,7 +133,7 @@ describe('gateway fixture', () => {
   });
 
   it('registers with 201, validates input, logs in and out, and refuses banned accounts', async () => {
-    expect((await (await fetch(`${base}/`)).text())).toBe('Wavry Gateway Online');
+    expect(await (await fetch(`${base}/`)).text()).toBe('Wavry Gateway Online');
     for (const bad of [{ password: 'short' }, { username: 'a!' }, { public_key: 'xyz' }]) {
       const response = await post(`${base}/auth/register`, { ...account('carol'), ...bad });
       expect(response.status).toBe(400);
@@ -159,7 +159,14 @@ describe('gateway fixture', () => {
     expect([banned.status, await banned.json()]).toEqual([403, { error: 'Account suspended: drill' }]);
 
     const metrics = (await (await fetch(`${base}/metrics/auth`)).json()) as GatewayAuthMetrics;
-    expect(metrics).toMatchObject({ register_attempts: 5, register_success: 1, validation_errors: 3, login_attempts: 3, login_success: 1, logout_success: 1 });
+    expect(metrics).toMatchObject({
+      register_attempts: 5,
+      register_success: 1,
+      validation_errors: 3,
+      login_attempts: 3,
+      login_success: 1,
+      logout_success: 1,
+    });
     expect(metrics.auth_failures).toBe(2);
   });
 
@@ -235,14 +242,22 @@ describe('gateway fixture', () => {
     expect(theirs).toEqual({ type: 'RELAY_CREDENTIALS', ...grant });
     expect((await health()).active_relay_sessions).toBe(1);
 
-    const [a, b] = await Promise.all([0, 1].map(() => new Promise<dgram.Socket>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.bind(0, '127.0.0.1', () => resolve(socket));
-    })));
+    const [a, b] = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<dgram.Socket>((resolve) => {
+            const socket = dgram.createSocket('udp4');
+            socket.bind(0, '127.0.0.1', () => resolve(socket));
+          }),
+      ),
+    );
     const [host, relayPort] = grant.addr.split(':') as [string, string];
     const nextPacket = (socket: dgram.Socket) => new Promise<Buffer>((resolve) => socket.once('message', resolve));
     try {
-      for (const [socket, role] of [[a!, 'client'], [b!, 'server']] as const) {
+      for (const [socket, role] of [
+        [a!, 'client'],
+        [b!, 'server'],
+      ] as const) {
         const reply = nextPacket(socket);
         socket.send(encodeLeasePresent(grant.session_id, role, grant.token), Number(relayPort), host);
         const decoded = decodeHeader(await reply);

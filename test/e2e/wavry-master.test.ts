@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { FixtureListening, FlatSignal, LeaseClaims, MasterHealth, RelayListEntry, RelayRegisterResponse } from '../../src/wire/wavry.ts';
+import type {
+  FixtureListening,
+  FlatSignal,
+  LeaseClaims,
+  MasterHealth,
+  RelayListEntry,
+  RelayRegisterResponse,
+} from '../../src/wire/wavry.ts';
 import { keyPairFromSeed } from '../../fixtures/wavry-common/ed25519-keys.ts';
 import { verifyV4Public } from '../../fixtures/wavry-common/paseto-v4.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
@@ -79,8 +86,13 @@ const post = (url: string, body: unknown, token?: string) =>
     body: JSON.stringify(body),
   });
 const register = (base: string, relayId: string, endpoint: string, extra: Record<string, unknown> = {}) =>
-  post(`${base}/v1/relays/register`, { relay_id: relayId, endpoints: [endpoint], max_bitrate_kbps: 100_000, features: [], ...extra }, SERVICE_TOKEN);
-const heartbeat = (base: string, relayId: string, loadPct: number) => post(`${base}/v1/relays/heartbeat`, { relay_id: relayId, load_pct: loadPct }, SERVICE_TOKEN);
+  post(
+    `${base}/v1/relays/register`,
+    { relay_id: relayId, endpoints: [endpoint], max_bitrate_kbps: 100_000, features: [], ...extra },
+    SERVICE_TOKEN,
+  );
+const heartbeat = (base: string, relayId: string, loadPct: number) =>
+  post(`${base}/v1/relays/heartbeat`, { relay_id: relayId, load_pct: loadPct }, SERVICE_TOKEN);
 const relays = async (base: string) => (await (await fetch(`${base}/v1/relays`)).json()) as RelayListEntry[];
 const stateOf = async (base: string, relayId: string) => (await relays(base)).find((r) => r.relay_id === relayId)?.state;
 const health = async (base: string) => (await (await fetch(`${base}/health`)).json()) as MasterHealth;
@@ -153,7 +165,13 @@ describe('master fixture', () => {
   it('derives Active, Probation and Degraded from load_pct', async () => {
     const { base } = master;
     await register(base, 'r-load', '127.0.0.1:4002');
-    for (const [load, state] of [[90, 'Probation'], [96, 'Degraded'], [10, 'Active'], [85, 'Probation'], [95, 'Degraded']] as const) {
+    for (const [load, state] of [
+      [90, 'Probation'],
+      [96, 'Degraded'],
+      [10, 'Active'],
+      [85, 'Probation'],
+      [95, 'Degraded'],
+    ] as const) {
       expect((await heartbeat(base, 'r-load', load)).status).toBe(200);
       expect(await stateOf(base, 'r-load')).toBe(state);
     }
@@ -163,10 +181,18 @@ describe('master fixture', () => {
   it('quarantines a silent relay, revives it on its next heartbeat and purges it later', async () => {
     const { base } = master;
     await register(base, 'r-silent', '127.0.0.1:4003');
-    await until(() => stateOf(base, 'r-silent'), (s) => s === 'Quarantined', 'r-silent state');
+    await until(
+      () => stateOf(base, 'r-silent'),
+      (s) => s === 'Quarantined',
+      'r-silent state',
+    );
     expect((await heartbeat(base, 'r-silent', 50)).status).toBe(200);
     expect(await stateOf(base, 'r-silent')).toBe('Active');
-    await until(() => stateOf(base, 'r-silent'), (s) => s === undefined, 'r-silent purge');
+    await until(
+      () => stateOf(base, 'r-silent'),
+      (s) => s === undefined,
+      'r-silent purge',
+    );
     expect((await heartbeat(base, 'r-silent', 50)).status).toBe(404);
   });
 
@@ -179,11 +205,21 @@ describe('master fixture', () => {
     expect((await update('wrong-token-wrong-token-wrong-token!', 'r-drain', 'Draining')).status).toBe(401);
     expect((await update(ADMIN_TOKEN, 'r-nope', 'Draining')).status).toBe(404);
     expect((await update(ADMIN_TOKEN, 'r-drain', 'Draining')).status).toBe(200);
-    await until(() => health(base), (h) => h.relays_assignable === 0, 'assignable relays');
+    await until(
+      () => health(base),
+      (h) => h.relays_assignable === 0,
+      'assignable relays',
+    );
     expect(await stateOf(base, 'r-drain')).toBe('Draining');
 
-    const [requester, target] = await Promise.all([WsClient.open(`${base.replace('http', 'ws')}/ws`), WsClient.open(`${base.replace('http', 'ws')}/ws`)]);
-    cleanups.push(() => requester.close(), () => target.close());
+    const [requester, target] = await Promise.all([
+      WsClient.open(`${base.replace('http', 'ws')}/ws`),
+      WsClient.open(`${base.replace('http', 'ws')}/ws`),
+    ]);
+    cleanups.push(
+      () => requester.close(),
+      () => target.close(),
+    );
     await Promise.all([requester.bind('aaaaaaaa-requester'), target.bind('bbbbbbbb-target')]);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });
     // Frames on one socket are handled in order, so the answer to this probe comes first if the request stayed silent.
@@ -198,8 +234,27 @@ describe('master fixture', () => {
     if (mine.type !== 'RELAY_CREDENTIALS' || theirs.type !== 'RELAY_CREDENTIALS') throw new Error('expected credentials');
     expect(theirs.session_id).toBe(mine.session_id);
     const requesterClaims = claimsOf(mine.token);
-    expect(Object.keys(requesterClaims).sort()).toEqual(['exp_rfc3339', 'hlimit', 'iat_rfc3339', 'kid', 'nbf_rfc3339', 'rid', 'role', 'sid', 'slimit', 'sub']);
-    expect(requesterClaims).toMatchObject({ sub: 'user_aaaaaaaa', sid: mine.session_id, role: 'server', rid: 'r-drain', kid: KEY_ID, slimit: 50_000, hlimit: 100_000 });
+    expect(Object.keys(requesterClaims).sort()).toEqual([
+      'exp_rfc3339',
+      'hlimit',
+      'iat_rfc3339',
+      'kid',
+      'nbf_rfc3339',
+      'rid',
+      'role',
+      'sid',
+      'slimit',
+      'sub',
+    ]);
+    expect(requesterClaims).toMatchObject({
+      sub: 'user_aaaaaaaa',
+      sid: mine.session_id,
+      role: 'server',
+      rid: 'r-drain',
+      kid: KEY_ID,
+      slimit: 50_000,
+      hlimit: 100_000,
+    });
     expect(claimsOf(theirs.token)).toMatchObject({ sub: 'user_bbbbbbbb', role: 'client' });
     const iat = Date.parse(requesterClaims.iat_rfc3339);
     expect(Date.parse(requesterClaims.exp_rfc3339) - iat).toBe(900_000);
@@ -209,7 +264,10 @@ describe('master fixture', () => {
   it('answers a user over the relay request limit with ERROR 429', async () => {
     const ws = `${master.base.replace('http', 'ws')}/ws`;
     const [requester, target] = await Promise.all([WsClient.open(ws), WsClient.open(ws)]);
-    cleanups.push(() => requester.close(), () => target.close());
+    cleanups.push(
+      () => requester.close(),
+      () => target.close(),
+    );
     await Promise.all([requester.bind('cccccccc-limited'), target.bind('dddddddd-target')]);
     for (let i = 0; i < 4; i += 1) requester.send({ type: 'REQUEST_RELAY', target_username: 'user_dddddddd' });
     const replies = await Promise.all([requester.next(), requester.next(), requester.next(), requester.next()]);
@@ -230,7 +288,10 @@ describe('master fixture', () => {
     expect((await health(other.base)).release).toBe('0.1.0');
     const ws = `${other.base.replace('http', 'ws')}/ws`;
     const [requester, target] = await Promise.all([WsClient.open(ws), WsClient.open(ws)]);
-    cleanups.push(() => requester.close(), () => target.close());
+    cleanups.push(
+      () => requester.close(),
+      () => target.close(),
+    );
     await Promise.all([requester.bind('eeeeeeee'), target.bind('ffffffff')]);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_ffffffff' });
     expect(await requester.next()).toEqual({ type: 'ERROR', code: 503, message: 'No relay available' });

@@ -23,7 +23,10 @@ const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f
 const KEY_ID = 'kdrill-relay-test';
 const masterKeys = keyPairFromSeed(Buffer.from(SEED_HEX, 'hex'));
 
-async function startListening(name: string, env: Record<string, string>): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
+async function startListening(
+  name: string,
+  env: Record<string, string>,
+): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
   const fixture = await startFixture(name, env);
   const line = await fixture.waitForLine(/"event":"listening"/);
   return { fixture, info: JSON.parse(line) as FixtureListening & Record<string, unknown> };
@@ -77,7 +80,13 @@ class UdpPeer {
   }
 }
 
-function lease(relayId: string, sessionId: string, role: LeaseRole, overrides: Partial<LeaseClaims> = {}, keys: Ed25519KeyPair = masterKeys): string {
+function lease(
+  relayId: string,
+  sessionId: string,
+  role: LeaseRole,
+  overrides: Partial<LeaseClaims> = {},
+  keys: Ed25519KeyPair = masterKeys,
+): string {
   const now = Date.now();
   const claims: LeaseClaims = {
     sub: `user_${role}`,
@@ -141,7 +150,12 @@ describe('relay fixture', () => {
         WAVRY_RELAY_IDENTITY_RATE_LIMIT: '3',
       }),
     ]);
-    const describeRelay = (r: typeof a) => ({ fixture: r.fixture, udp: r.info.udp!, health: r.info.health!, relayId: String(r.info['relay_id']) });
+    const describeRelay = (r: typeof a) => ({
+      fixture: r.fixture,
+      udp: r.info.udp!,
+      health: r.info.health!,
+      relayId: String(r.info['relay_id']),
+    });
     main = describeRelay(a);
     limited = describeRelay(b);
   });
@@ -153,7 +167,14 @@ describe('relay fixture', () => {
 
   it('registers with the master and reports itself healthy and ready', async () => {
     const health = (await (await fetch(`http://${main.health}/health`)).json()) as RelayHealth;
-    expect(health).toMatchObject({ relay_id: main.relayId, status: 'ok', ready: true, has_master_key: true, registered_with_master: true, max_sessions: 100 });
+    expect(health).toMatchObject({
+      relay_id: main.relayId,
+      status: 'ok',
+      ready: true,
+      has_master_key: true,
+      registered_with_master: true,
+      max_sessions: 100,
+    });
     expect((await fetch(`http://${main.health}/ready`)).status).toBe(200);
   });
 
@@ -229,8 +250,14 @@ describe('relay fixture', () => {
     const before = await counters(main.health);
     const s = randomUUID();
     p.send(encodeLeasePresent(s, 'client', lease(main.relayId, randomUUID(), 'client')), main.udp);
-    p.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { nbf_rfc3339: new Date(Date.now() + 120_000).toISOString() })), main.udp);
-    p.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { exp_rfc3339: new Date(Date.now() + 7_200_000).toISOString() })), main.udp);
+    p.send(
+      encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { nbf_rfc3339: new Date(Date.now() + 120_000).toISOString() })),
+      main.udp,
+    );
+    p.send(
+      encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { exp_rfc3339: new Date(Date.now() + 7_200_000).toISOString() })),
+      main.udp,
+    );
     // UDP on loopback keeps order from one socket, so the first answer must be the one to this probe.
     const probe = randomUUID();
     p.send(encodePacket(PACKET_TYPE.LeaseRenew, probe), main.udp);
@@ -270,7 +297,15 @@ describe('relay fixture', () => {
 
   it('exports every counter to Prometheus with the relay_id label', async () => {
     const text = await (await fetch(`http://${main.health}/metrics/prometheus`)).text();
-    for (const name of ['packets_rx', 'auth_reject_packets', 'wrong_relay_rejects', 'replay_dropped_packets', 'nat_rebind_events', 'active_sessions', 'uptime_seconds']) {
+    for (const name of [
+      'packets_rx',
+      'auth_reject_packets',
+      'wrong_relay_rejects',
+      'replay_dropped_packets',
+      'nat_rebind_events',
+      'active_sessions',
+      'uptime_seconds',
+    ]) {
       expect(text).toMatch(new RegExp(`^wavry_relay_${name}\\{relay_id="${main.relayId}"\\} \\d+$`, 'm'));
     }
     const json = (await (await fetch(`http://${main.health}/metrics`)).json()) as Record<string, unknown>;

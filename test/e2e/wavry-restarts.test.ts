@@ -23,7 +23,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((f) => f.stop()));
 });
 
-async function start(name: string, env: Record<string, string>): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
+async function start(
+  name: string,
+  env: Record<string, string>,
+): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
   const fixture = await startFixture(name, env);
   running.push(fixture);
   const info = JSON.parse(await fixture.waitForLine(/"event":"listening"/)) as FixtureListening & Record<string, unknown>;
@@ -43,7 +46,10 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
 }
 
 function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs)),
+  ]);
 }
 
 /** Two peers bound on the master `/ws`; resolves with both RELAY_CREDENTIALS of one request. */
@@ -101,7 +107,11 @@ describe('master and relay restarts', () => {
     };
     const first = await start('master', masterEnv);
     const base = `http://${first.info.http}`;
-    const relay = await start('relay', { WAVRY_MASTER_URL: base, WAVRY_RELAY_LISTEN: '127.0.0.1:0', WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0' });
+    const relay = await start('relay', {
+      WAVRY_MASTER_URL: base,
+      WAVRY_RELAY_LISTEN: '127.0.0.1:0',
+      WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0',
+    });
     const relayId = String(relay.info['relay_id']);
     const update = await fetch(`${base}/admin/api/relays/update_state`, {
       method: 'POST',
@@ -109,7 +119,11 @@ describe('master and relay restarts', () => {
       body: JSON.stringify({ relay_id: relayId, new_state: 'Draining' }),
     });
     expect(update.status).toBe(200);
-    await until(() => getJson<RelayListEntry[]>(`${base}/v1/relays`), (list) => list[0]?.state === 'Draining' && list[0].load_pct === 0, 'draining');
+    await until(
+      () => getJson<RelayListEntry[]>(`${base}/v1/relays`),
+      (list) => list[0]?.state === 'Draining' && list[0].load_pct === 0,
+      'draining',
+    );
 
     // Freeze the relay across the restart so its next heartbeat meets the new master (a 404), not a refused connection.
     process.kill(relay.fixture.pid, 'SIGSTOP');
@@ -117,7 +131,11 @@ describe('master and relay restarts', () => {
     await start('master', masterEnv);
     process.kill(relay.fixture.pid, 'SIGCONT');
 
-    const list = await until(() => getJson<RelayListEntry[]>(`${base}/v1/relays`), (l) => l.length === 1, 'relay back in the registry');
+    const list = await until(
+      () => getJson<RelayListEntry[]>(`${base}/v1/relays`),
+      (l) => l.length === 1,
+      'relay back in the registry',
+    );
     expect(list[0]).toMatchObject({ relay_id: relayId });
     expect(['New', 'Active']).toContain(list[0]!.state);
     expect(relay.fixture.lines.some((l) => /"event":"heartbeat_failed","status":404/.test(l))).toBe(true);
@@ -135,7 +153,11 @@ describe('master and relay restarts', () => {
     };
     const first = await start('master', masterEnv);
     const masterHttp = String(first.info.http);
-    const relayEnv = { WAVRY_MASTER_URL: `http://${masterHttp}`, WAVRY_RELAY_LISTEN: '127.0.0.1:0', WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0' };
+    const relayEnv = {
+      WAVRY_MASTER_URL: `http://${masterHttp}`,
+      WAVRY_RELAY_LISTEN: '127.0.0.1:0',
+      WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0',
+    };
     const relay = await start('relay', relayEnv);
     const before = await getJson<MasterHealth>(`http://${masterHttp}/health`);
     expect(before).toMatchObject({ provisioned_signing_key: false, ready: false, relays_assignable: 1 });
@@ -144,7 +166,11 @@ describe('master and relay restarts', () => {
 
     await first.fixture.stop();
     await start('master', masterEnv);
-    await until(() => getJson<MasterHealth>(`http://${masterHttp}/health`), (h) => h.relays_assignable === 1, 'relay re-registered');
+    await until(
+      () => getJson<MasterHealth>(`http://${masterHttp}/health`),
+      (h) => h.relays_assignable === 1,
+      'relay re-registered',
+    );
     const after = await getJson<MasterHealth>(`http://${masterHttp}/health`);
     expect(after.signing_key_id).not.toBe(before.signing_key_id);
     const [stale] = await requestRelay(masterHttp);
@@ -155,7 +181,11 @@ describe('master and relay restarts', () => {
     const restarted = await start('relay', relayEnv);
     await until(
       () => getJson<RelayListEntry[]>(`http://${masterHttp}/v1/relays`),
-      (list) => list.filter((r) => r.state !== 'Quarantined').map((r) => r.relay_id).join() === restarted.info['relay_id'],
+      (list) =>
+        list
+          .filter((r) => r.state !== 'Quarantined')
+          .map((r) => r.relay_id)
+          .join() === restarted.info['relay_id'],
       'only the new relay assignable',
     );
     const [fresh] = await requestRelay(masterHttp);

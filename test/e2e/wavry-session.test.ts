@@ -32,7 +32,10 @@ const SEED_HEX = '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d
 const masterKeys = keyPairFromSeed(Buffer.from(SEED_HEX, 'hex'));
 type Frame = { type: string; payload?: Record<string, string> };
 
-async function start(name: string, env: Record<string, string>): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
+async function start(
+  name: string,
+  env: Record<string, string>,
+): Promise<{ fixture: FixtureProcess; info: FixtureListening & Record<string, unknown> }> {
   const fixture = await startFixture(name, env);
   return { fixture, info: JSON.parse(await fixture.waitForLine(/"event":"listening"/)) as FixtureListening & Record<string, unknown> };
 }
@@ -128,13 +131,23 @@ describe('Wavry session through the stack', () => {
       relayed: { health: String(relayed.info.health), udp: String(relayed.info.udp) },
     };
     for (const host of Object.values(hosts)) {
-      await until(() => getJson<HostHealth>(`http://${host.health}/health`), (h) => h.bound, 'host bound');
+      await until(
+        () => getJson<HostHealth>(`http://${host.health}/health`),
+        (h) => h.bound,
+        'host bound',
+      );
     }
 
     const registered = await fetch(`${gatewayBase}/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'viewer@example.test', password: 'viewer-password-long', display_name: 'Viewer', username: 'viewer', public_key: 'cd'.repeat(32) }),
+      body: JSON.stringify({
+        email: 'viewer@example.test',
+        password: 'viewer-password-long',
+        display_name: 'Viewer',
+        username: 'viewer',
+        public_key: 'cd'.repeat(32),
+      }),
     });
     const { token } = (await registered.json()) as GatewayAuthResponse;
     signal = new WebSocket(`ws://${g.info.http}/ws`, { origin: 'http://localhost:1420' });
@@ -179,7 +192,13 @@ describe('Wavry session through the stack', () => {
     expect(decodeMedia(await datagrams.next('frame'))).toEqual({ ...input, kind: 'Frame', paddingBytes: 0 });
     expect(decodeMedia(await datagrams.next('pong'))).toEqual({ ...ping, kind: 'Pong' });
     const health = await getJson<HostHealth>(`http://${hosts.direct.health}/health`);
-    expect(health.counters).toMatchObject({ direct_packets: 2, inputs_received: 1, frames_presented: 1, pings_answered: 1, relay_packets: 0 });
+    expect(health.counters).toMatchObject({
+      direct_packets: 2,
+      inputs_received: 1,
+      frames_presented: 1,
+      pings_answered: 1,
+      relay_packets: 0,
+    });
   });
 
   async function relayedSession(expectedRole: 'client' | 'server'): Promise<void> {
@@ -203,7 +222,10 @@ describe('Wavry session through the stack', () => {
     );
     send(grant.addr, encodePacket(PACKET_TYPE.Forward, grant.session_id, encodeMedia(input)));
     send(grant.addr, encodePacket(PACKET_TYPE.Forward, grant.session_id, encodeMedia(ping)));
-    for (const expected of [{ ...input, kind: 'Frame', paddingBytes: 0 }, { ...ping, kind: 'Pong' }]) {
+    for (const expected of [
+      { ...input, kind: 'Frame', paddingBytes: 0 },
+      { ...ping, kind: 'Pong' },
+    ]) {
       const decoded = decodeHeader(await datagrams.next(`${expected.kind} via relay`));
       if (!decoded.ok) throw new Error('bad relay packet');
       expect(decoded.header).toMatchObject({ type: PACKET_TYPE.Forward, sessionId: grant.session_id });
@@ -221,7 +243,11 @@ describe('Wavry session through the stack', () => {
   it('after a master restart into release 0.1.0 the roles swap and the session still runs', async () => {
     await master.stop();
     master = (await start('master', { ...masterEnv, DRILL_RELEASE: '0.1.0' })).fixture;
-    await until(() => getJson<MasterHealth>(`${masterHttp}/health`), (h) => h.relays_assignable === 1, 'relay re-registered');
+    await until(
+      () => getJson<MasterHealth>(`${masterHttp}/health`),
+      (h) => h.relays_assignable === 1,
+      'relay re-registered',
+    );
     await relayedSession('client');
     const tally = (await getJson<GatewayHealth>(`${gatewayBase}/health`)).signal_dialects;
     expect(tally).toMatchObject({ adjacent: 1, flat: 2, rejected: 0 });

@@ -58,8 +58,7 @@ export class TcpConnection {
   /** Resets both sockets: each peer sees ECONNRESET. */
   reset(): void {
     for (const socket of [this.client, this.upstreamSocket]) {
-      if (!socket.destroyed && socket.readyState === 'open') socket.resetAndDestroy();
-      else socket.destroy();
+      if (!socket.destroyed) socket.resetAndDestroy();
     }
   }
 

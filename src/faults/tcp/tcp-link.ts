@@ -2,6 +2,13 @@
  * One direction of one proxied TCP connection: reads the source socket, passes chunks through the toxic stages
  * of its stream (in toxic order) and writes the destination socket. With no active toxic the source feeds the
  * destination directly, so an untouched proxy costs one function call per chunk.
+ *
+ * Toxicity, as in Toxiproxy, is decided per connection, not per chunk or request: when a toxic first meets a
+ * connection (the connection opens, or the toxic is added while it is open) one uniform draw u is made, and the
+ * toxic applies to that connection for as long as u < toxicity. So `toxicity: 0.1` hits about 10% of connections,
+ * each of them fully, and a pooled or keep-alive client sees all or nothing. Toxiproxy draws again whenever the
+ * toxic is updated; drill keeps the draw, so ramping an attribute does not reshuffle which connections are hit and
+ * raising the toxicity only adds connections.
  */
 import type { Socket } from 'node:net';
 import type { DirectionCounters } from '../proxy-metrics.ts';

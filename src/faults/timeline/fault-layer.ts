@@ -39,12 +39,17 @@ export class FaultLayer {
     return new FaultLayer(server, new LinkProxies(server.control), scenario, logger);
   }
 
+  /** True when the scenario schedules faults (its SLIs are then kept per fault phase). */
+  get hasTimeline(): boolean {
+    return this.scenario.faults.timeline.length > 0;
+  }
+
   get description(): string {
     return this.server.description;
   }
 
   /** Prepares the timeline once the stack runs (baseline probes through each faulted link). */
-  async prepare(timeline: Timeline, plans: (name: string) => ServicePlan): Promise<void> {
+  async prepare(timeline: Timeline, plans: (name: string) => ServicePlan, onPhase: (name: string, atMs: number) => void): Promise<void> {
     this.timelineRunner = new FaultTimeline({
       faults: this.scenario.faults.timeline,
       control: this.server.control,
@@ -52,6 +57,7 @@ export class FaultLayer {
       timeline,
       verify: this.scenario.faults.verify,
       logger: this.logger,
+      onPhase,
       probePath: (link) => {
         const readiness = plans(link.to).readiness;
         const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;

@@ -27,6 +27,8 @@ export interface FaultTimelineOptions {
   probePath: (link: ProxiedLink) => string | undefined;
   verify: boolean;
   logger?: Logger;
+  /** Called when a fault starts or clears, so SLIs can be kept per phase (`fault-0-latency`, `after-0`). */
+  onPhase?: (name: string, atMs: number) => void;
 }
 
 export class FaultTimeline {
@@ -107,6 +109,8 @@ export class FaultTimeline {
 
   private async inject(fault: FaultSpec, index: number, originMs: number): Promise<void> {
     const toxicName = `fault${index}_${fault.type}`;
+    this.options.onPhase?.(`fault-${index}-${fault.type}`, Date.now());
+    if (fault.for) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(`after-${index}`, Date.now()));
     for (const link of this.linksOf(fault)) {
       const toxic = toxicOf(fault, toxicName);
       if (toxic) await this.options.control.addToxic(link.name, toxic);
