@@ -31,6 +31,18 @@ const RULES: Record<ToxicType, Record<string, AttributeRule>> = {
   reorder: { probability, delay: ms },
 };
 
+/**
+ * Rounds the attributes Toxiproxy decodes as integers (all but probabilities), so a computed value such as a ramp
+ * step (33.3 ms) is accepted by drill's server and a stock Toxiproxy alike. Unknown names are left as they are.
+ */
+export function roundIntegerAttributes(type: string, attributes: ToxicAttributes): ToxicAttributes {
+  const rules = (RULES as Record<string, Record<string, AttributeRule> | undefined>)[type];
+  if (!rules) return attributes;
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, rules[name]?.integer && Number.isFinite(value) ? Math.round(value) : value]),
+  );
+}
+
 /** Every attribute of `type` at its default (0). */
 export function defaultAttributes(type: ToxicType): ToxicAttributes {
   return Object.fromEntries(Object.keys(RULES[type]).map((name) => [name, 0]));

@@ -16,6 +16,7 @@ import {
   type FaultRequirements,
   type ToxiproxyServerInfo,
 } from './drill-extensions.ts';
+import { roundIntegerAttributes } from './toxic-attributes.ts';
 import type { ProxyJson, ProxyProtocol, ToxicAttributes, ToxicJson, ToxicStream, ToxicType } from './toxic-types.ts';
 import { isTransient, TimedTransport, ToxiproxyHttpError } from './toxiproxy-transport.ts';
 
@@ -99,9 +100,11 @@ export class ToxiproxyControl {
     return this.call('list proxies', async () => (await this.transport.get<Record<string, ProxyJson>>(`${this.url}/proxies`)).data);
   }
 
+  /** Adds a toxic. Attributes Toxiproxy decodes as integers (ms, bytes, KB/s, µs) are rounded, so computed values pass. */
   async addToxic(proxyName: string, toxic: ToxicDefinition): Promise<ToxicJson> {
     const stream = toxic.stream ?? 'downstream';
-    const body = { name: toxic.name ?? `${toxic.type}_${stream}`, type: toxic.type, stream, toxicity: toxic.toxicity ?? 1, attributes: toxic.attributes };
+    const attributes = roundIntegerAttributes(toxic.type, toxic.attributes);
+    const body = { name: toxic.name ?? `${toxic.type}_${stream}`, type: toxic.type, stream, toxicity: toxic.toxicity ?? 1, attributes };
     return this.call(`add toxic ${body.name} to proxy ${proxyName}`, async (attempt) => {
       const proxy = await this.client.get(proxyName);
       try {
@@ -116,7 +119,7 @@ export class ToxiproxyControl {
     });
   }
 
-  /** Changes attributes (merged) and/or toxicity of a toxic. */
+  /** Changes attributes (merged) and/or toxicity of a toxic. Integer attributes are rounded (see addToxic). */
   updateToxic(proxyName: string, toxicName: string, change: { attributes?: ToxicAttributes; toxicity?: number }): Promise<ToxicJson> {
     return this.call(`update toxic ${toxicName} on proxy ${proxyName}`, async () =>
       this.patchToxic(await this.client.get(proxyName), toxicName, change),
@@ -169,7 +172,7 @@ export class ToxiproxyControl {
     const current = toxic.toJson();
     const updated = await toxic.update({
       ...current,
-      attributes: { ...current.attributes, ...change.attributes },
+      attributes: roundIntegerAttributes(current.type, { ...current.attributes, ...change.attributes }),
       toxicity: change.toxicity ?? current.toxicity,
     });
     return updated.toJson() as ToxicJson;

@@ -91,7 +91,7 @@ export interface InjectResponse {
 /** One accepted send in the oracle log: `GET /_drill/sends?since=SEQ`, and pushed on the `/_drill/oracle` websocket. */
 export interface SendRecord {
   seq: number;
-  /** Route that accepted it: `/v2/send`, `/v1/reactions/{n}`, `/v1/typing-indicator/{n}`. */
+  /** Route template that accepted it: `/v2/send`, `/v1/reactions/{number}`, `/v1/typing-indicator/{number}`. */
   route: string;
   method: string;
   number: string;
@@ -163,8 +163,16 @@ export interface BotReady {
 
 export type BotDlqStatus = { enabled: true; depth: number; oldest_next_retry_at: number | null } | { enabled: false; depth: 0 };
 
+/** What a worker dead-letters: the frame, why, and where it failed. */
+export interface DlqWorkerPayload {
+  raw: unknown;
+  reason: string;
+  metadata: Record<string, unknown>;
+}
+
+/** A DLQ record. Backpressure (FAIL_FAST) stores the parsed frame itself, or `{raw}` when it was not JSON. */
 export interface DlqRecord {
-  payload: { raw: unknown; reason: string; metadata: Record<string, unknown> };
+  payload: DlqWorkerPayload | ReceiveFrame | { raw: string };
   message: DlqRecord['payload'];
   retry_count: number;
   /** epoch seconds */

@@ -68,7 +68,8 @@ describe('against the embedded server', () => {
     expect(added).toMatchObject({ name: 'latency_downstream', attributes: { latency: 60, jitter: 0 } });
     expect(await rttMs(port)).toBeGreaterThanOrEqual(58);
 
-    const updated = await control.updateToxic('ctl', 'latency_downstream', { attributes: { latency: 150 } });
+    // A ramp step computes fractions; Toxiproxy decodes milliseconds as integers, so the control rounds them.
+    const updated = await control.updateToxic('ctl', 'latency_downstream', { attributes: { latency: 149.6 } });
     expect(updated.attributes).toEqual({ latency: 150, jitter: 0 });
     expect(await rttMs(port)).toBeGreaterThanOrEqual(148);
 

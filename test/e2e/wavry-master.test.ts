@@ -139,6 +139,14 @@ describe('master fixture', () => {
     await master?.fixture.stop();
   });
 
+  it('refuses to start for a release without a profile, naming the ones there are', async () => {
+    const fixture = await startFixture('master', { WAVRY_MASTER_LISTEN: '127.0.0.1:0', DRILL_RELEASE: '9.9.9' });
+    expect(await fixture.exited).toBe(2);
+    expect(await fixture.waitForLine(/"event":"bad_input"/)).toMatch(
+      /"DRILL_RELEASE \\"9\.9\.9\\" has no profile; available releases: 0\.0\.5, 0\.0\.6, 0\.1\.0"/,
+    );
+  });
+
   it('registers relays with the service token and valid input only, and becomes ready with one', async () => {
     const { base } = master;
     expect((await fetch(`${base}/ready`)).status).toBe(503);
