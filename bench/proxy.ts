@@ -4,6 +4,7 @@
  *    (as drill runs it) and in a process of its own, next to a bare 10-line relay for reference;
  *  - added latency p50/p99 per small request through a proxy with no toxics (goal < 0.2 ms at p99);
  *  - accuracy of `latency 100` (goal: measured mean added latency within ±2 ms);
+ *  - accuracy of `bandwidth 2000` (KB/s) over 4 MB;
  *  - UDP `loss` 5% over 20,000 datagrams (goal: within ±0.5 points).
  * The upstream (sink and echo servers) runs in a child process, as a real service would. Prints the figures.
  * This file is also the child: DRILL_PROXY_BENCH_CHILD selects the role.
@@ -19,7 +20,10 @@ import { ToxiproxyControl } from '../src/faults/toxiproxy-control.ts';
 const BULK_BYTES = 256 * 1024 * 1024;
 const BULK_ROUNDS = 3;
 const PING_COUNT = 5_000;
+const PING_BLOCKS = 10;
 const PING_WARMUP = 500;
+const BANDWIDTH_KBPS = 2_000;
+const BANDWIDTH_BYTES = 4_000_000;
 const LATENCY_SAMPLES = 40;
 const UDP_DATAGRAMS = 20_000;
 
@@ -76,18 +80,19 @@ function connect(port: number): Promise<net.Socket> {
   });
 }
 
-/** Sends BULK_BYTES and waits for the sink's answer; MB/s (10^6 bytes). */
-async function bulkMBps(port: number): Promise<number> {
+/** Sends `bytes` and waits for the sink's answer; MB/s (10^6 bytes). */
+async function bulkMBps(port: number, bytes = BULK_BYTES): Promise<number> {
   const socket = await connect(port);
-  const chunk = Buffer.alloc(256 * 1024, 7);
+  const chunk = Buffer.alloc(64 * 1024, 7);
   const started = performance.now();
   const done = new Promise<void>((resolve) => socket.on('data', () => undefined).once('close', () => resolve()));
-  for (let sent = 0; sent < BULK_BYTES; sent += chunk.length) {
-    if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve));
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    const piece = sent + chunk.length > bytes ? chunk.subarray(0, bytes - sent) : chunk;
+    if (!socket.write(piece)) await new Promise((resolve) => socket.once('drain', resolve));
   }
   socket.end();
   await done;
-  return BULK_BYTES / ((performance.now() - started) / 1_000) / 1e6;
+  return bytes / ((performance.now() - started) / 1_000) / 1e6;
 }
 
 /** Round-trip times of 64-byte requests on one connection, ms. */
@@ -172,29 +177,40 @@ export async function run(): Promise<void> {
       console.log(`    ${label.padEnd(30)} ${median(values).toFixed(0)} MB/s  ratio ${(median(values) / direct).toFixed(2)}`);
     }
 
-    // Added latency per small request.
+    // Added latency per small request, direct and proxied blocks interleaved.
+    const directRtt: number[] = [];
+    const proxyRtt: number[] = [];
     await pingRtts(ports.echoPort, PING_WARMUP);
     await pingRtts(listenPort(echoProxy!), PING_WARMUP);
-    const directRtt = await pingRtts(ports.echoPort, PING_COUNT);
-    const proxyRtt = await pingRtts(listenPort(echoProxy!), PING_COUNT);
+    for (let block = 0; block < PING_BLOCKS; block++) {
+      directRtt.push(...(await pingRtts(ports.echoPort, PING_COUNT / PING_BLOCKS)));
+      proxyRtt.push(...(await pingRtts(listenPort(echoProxy!), PING_COUNT / PING_BLOCKS)));
+    }
     const row = (label: string, values: number[]) =>
       console.log(`    ${label.padEnd(8)} p50 ${percentile(values, 50).toFixed(3)} ms  p99 ${percentile(values, 99).toFixed(3)} ms`);
-    console.log(`  64-byte request/response, ${PING_COUNT} sequential:`);
+    console.log(`  64-byte request/response, ${PING_COUNT} sequential each:`);
     row('direct', directRtt);
     row('proxy', proxyRtt);
     console.log(
       `    added    p50 ${(percentile(proxyRtt, 50) - percentile(directRtt, 50)).toFixed(3)} ms  p99 ${(percentile(proxyRtt, 99) - percentile(directRtt, 99)).toFixed(3)} ms`,
     );
 
-    // latency 100: mean added latency against the same proxy without the toxic.
+    // latency 100: added latency against the same proxy without the toxic.
     const before = await pingRtts(listenPort(echoProxy!), LATENCY_SAMPLES);
     await control.addToxic('echo', { type: 'latency', attributes: { latency: 100, jitter: 0 } });
     const during = await pingRtts(listenPort(echoProxy!), LATENCY_SAMPLES);
     await control.removeToxic('echo', 'latency_downstream');
-    const added = mean(during) - mean(before);
+    const added = during.map((ms) => ms - mean(before));
     console.log(
-      `  latency 100 ms, ${LATENCY_SAMPLES} requests: measured added ${added.toFixed(2)} ms (error ${(added - 100).toFixed(2)} ms; min ${(Math.min(...during) - mean(before)).toFixed(2)}, max ${(Math.max(...during) - mean(before)).toFixed(2)})`,
+      `  latency 100 ms, ${LATENCY_SAMPLES} requests: added mean ${mean(added).toFixed(2)} ms (error ${(mean(added) - 100).toFixed(2)} ms), ` +
+        `median ${median(added).toFixed(2)}, min ${Math.min(...added).toFixed(2)}, max ${Math.max(...added).toFixed(2)}`,
     );
+
+    // bandwidth 2000 KB/s on the upstream stream: 4 MB should take 2 s.
+    await control.addToxic('bulk', { type: 'bandwidth', stream: 'upstream', attributes: { rate: BANDWIDTH_KBPS } });
+    const limited = await bulkMBps(listenPort(sinkProxy!), BANDWIDTH_BYTES);
+    await control.removeToxic('bulk', 'bandwidth_upstream');
+    console.log(`  bandwidth ${BANDWIDTH_KBPS} KB/s, ${BANDWIDTH_BYTES / 1e6} MB: measured ${(limited * 1_000).toFixed(0)} KB/s (${((limited * 1_000) / BANDWIDTH_KBPS).toFixed(3)} of the rate)`);
 
     await udpLoss(listenPort(udpProxy!), ports.udpPort, control);
   } finally {

@@ -28,6 +28,7 @@ Usage:
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
+  drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
   drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
@@ -106,4 +107,18 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema };
+const toxiproxy: Command = async (args, io) => {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8474' }, seed: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, got "${values.port}"`);
+  const { runToxiproxyServer } = await import('../faults/run-toxiproxy-server.ts');
+  await runToxiproxyServer({
+    port,
+    logger: createLogger(io.stderr, values['log-level'] as LogLevel),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    onStarted: (url) => io.stdout.write(`drill toxiproxy: Toxiproxy API at ${url} (drill extensions: udp proxies; loss, duplicate, reorder toxics)\n`),
+  });
+  return ExitCode.Pass;
+};
+
+export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy };

@@ -5,6 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { FixtureListening, FlatSignal, MasterHealth, RelayCredentials, RelayHealth, RelayListEntry } from '../../src/wire/wavry.ts';
@@ -142,6 +145,24 @@ describe('master and relay restarts', () => {
     expect(relay.fixture.lines.filter((l) => /"event":"registered"/.test(l))).toHaveLength(2);
     const health = await getJson<RelayHealth>(`http://${relay.info.health}/health`);
     expect(health.registered_with_master).toBe(true);
+  });
+
+  it('a key file provisions the master: created on first start, the same key and kid after a restart', async () => {
+    const keyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'wavry-master-key-')), 'master.key');
+    const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile };
+    const identity = async () => {
+      const { fixture, info } = await start('master', env);
+      const [wavryId, health] = await Promise.all([
+        getJson<Record<string, string>>(`http://${info.http}/.well-known/wavry-id`),
+        getJson<MasterHealth>(`http://${info.http}/health`),
+      ]);
+      await fixture.stop();
+      return { key: wavryId['public_key'], kid: health.signing_key_id, provisioned: health.provisioned_signing_key };
+    };
+    const first = await identity();
+    expect(first.provisioned).toBe(true);
+    expect(await identity()).toEqual(first);
+    rmSync(path.dirname(keyFile), { recursive: true, force: true });
   });
 
   it('an ephemeral-key master restart breaks new leases on the running relay until it restarts', async () => {
