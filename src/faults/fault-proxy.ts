@@ -84,8 +84,12 @@ export abstract class FaultProxy {
 
   /** Applies a PATCH/POST body: a changed address restarts the proxy (dropping its connections). */
   async update(change: { listen?: string; upstream?: string; enabled?: boolean }): Promise<void> {
-    const listen = change.listen !== undefined && change.listen !== this.listen ? parseListen(change.listen) : undefined;
-    const upstream = change.upstream !== undefined && change.upstream !== this.upstream ? parseUpstream(change.upstream) : undefined;
+    const asked = {
+      listen: change.listen === undefined ? undefined : parseListen(change.listen),
+      upstream: change.upstream === undefined ? undefined : parseUpstream(change.upstream),
+    };
+    const listen = asked.listen && formatHostPort(asked.listen) !== this.listen ? asked.listen : undefined;
+    const upstream = asked.upstream && formatHostPort(asked.upstream) !== this.upstream ? asked.upstream : undefined;
     const enabled = change.enabled ?? this.isEnabled;
     if (listen || upstream) await this.stop();
     if (listen) {

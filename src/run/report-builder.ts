@@ -1,8 +1,10 @@
 /** Assembles report.json's content from what a run measured. */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Report } from '../report/report-schema.ts';
 import { REPORT_SCHEMA_VERSION } from '../report/report-schema.ts';
 import type { ServicePlan } from '../runtime/runtime.ts';
+import { packageRoot } from '../scenario/fixture-catalog.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { sliCatalog } from '../sli/catalog.ts';
 import type { PhasedSlis } from '../sli/phased-slis.ts';
@@ -11,7 +13,7 @@ import { evaluateThresholds, thresholdSpecs } from '../sli/threshold-evaluator.t
 import type { Timeline } from '../sli/timeline.ts';
 import type { LoadLoopResult } from './load-loop.ts';
 
-const drillVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const drillVersion = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface ReportInputs {
   loaded: LoadedScenario;
