@@ -12,7 +12,7 @@ import { InfrastructureError, UsageError } from '../common/errors.ts';
 import { isLoopbackHost } from '../common/loopback.ts';
 import type { HttpWorkloadSpec } from '../scenario/workload-schema.ts';
 import type { Arrival } from './arrival-scheduler.ts';
-import { HttpConnectionPool } from './http-connection-pool.ts';
+import { HttpConnectionPool, type HttpConnectionPoolOptions } from './http-connection-pool.ts';
 import type { HttpExchangeResult } from './http-exchange.ts';
 import { encodeHttpRequest } from './http-request-encoder.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
@@ -67,12 +67,15 @@ export class HttpDriver implements AsyncDisposable {
   private aborted = 0;
   private watchedStop: AbortSignal | undefined;
 
+  private readonly pool: HttpConnectionPool;
+
   private constructor(
-    private readonly pool: HttpConnectionPool,
+    pool: Omit<HttpConnectionPoolOptions, 'onExchange'>,
     expectStatus: readonly number[],
     private readonly onResult: HttpDriverOptions['onResult'],
   ) {
     for (const status of expectStatus) if (status >= 0 && status < this.expected.length) this.expected[status] = 1;
+    this.pool = new HttpConnectionPool({ ...pool, onExchange: (result) => this.account(result) });
   }
 
   /** Checks the target, encodes the request and opens every connection. */
@@ -91,22 +94,23 @@ export class HttpDriver implements AsyncDisposable {
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.body !== undefined ? { body: options.body } : {}),
     });
-    let driver: HttpDriver | undefined;
-    const pool = new HttpConnectionPool({
-      host,
-      port: Number(url.port || 80),
-      request,
-      bodyless: method === 'HEAD',
-      clock: options.clock ?? systemClock,
-      connections: options.connections ?? 10,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      onExchange: (result) => driver!.account(result),
-    });
-    driver = new HttpDriver(pool, options.expectStatus ?? [200, 201, 204], options.onResult);
+    const driver = new HttpDriver(
+      {
+        host,
+        port: Number(url.port || 80),
+        request,
+        bodyless: method === 'HEAD',
+        clock: options.clock ?? systemClock,
+        connections: options.connections ?? 10,
+        timeoutMs: options.timeoutMs ?? 10_000,
+      },
+      options.expectStatus ?? [200, 201, 204],
+      options.onResult,
+    );
     try {
-      await pool.open();
+      await driver.pool.open();
     } catch (error) {
-      pool.close();
+      driver.pool.close();
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new InfrastructureError(`Cannot connect to the http workload target ${url.origin} (${code}); check that the service is up and listening`, { cause: error });
     }

@@ -1,6 +1,7 @@
 /** Builds the workload driver a scenario asks for, pointed at the running stack's addresses. */
 import { HttpWorkloadDriver } from '../load/http-workload-driver.ts';
 import { SignalDriver } from '../load/signal/signal-driver.ts';
+import { WavryDriver } from '../load/wavry/wavry-driver.ts';
 import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { RunningStack } from '../runtime/stack.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -31,5 +32,17 @@ export function createDriver(scenario: Scenario, stack: RunningStack): WorkloadD
           })();
       return new HttpWorkloadDriver(workload, target);
     }
+    case 'wavry':
+      return new WavryDriver(
+        workload,
+        {
+          gatewayUrl: url(stack.plan(workload.gateway).ports.http!),
+          masterUrl: url(stack.plan(workload.master).ports.http!),
+          hosts: workload.hosts.map((name) => ({ name, username: stack.plan(name).env.WAVRY_HOST_USERNAME ?? name })),
+          relays: workload.relays.map((name) => ({ name, healthUrl: url(stack.plan(name).ports.health!) })),
+          adminToken: stack.plan(workload.master).env.ADMIN_PANEL_TOKEN,
+        },
+        scenario.seed,
+      );
   }
 }

@@ -53,12 +53,17 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' } },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
+    // The token store lives in the service's own folder, so it survives a restart as the real SQLite file does.
+    // The real host sends no Origin header; the gateway would refuse it without this.
+    env: { WAVRY_GATEWAY_DB: '${dataDir}/gateway.db', WAVRY_WS_ALLOW_MISSING_ORIGIN: '1' },
     linkEnv: { master: { WAVRY_MASTER_URL: 'http://${target.http}' } },
   },
   master: {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_MASTER_LISTEN', format: 'host:port' } },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
+    // A provisioned key kept in the service folder (so restarts keep it) and an admin token drills can use.
+    env: { WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key', ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123' },
     linkEnv: {},
   },
   relay: {
@@ -77,6 +82,8 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
     mainPort: 'udp',
     readiness: { port: 'health', path: '/health' },
+    // The host signs up under its service name, so sessions can address it by name.
+    env: { WAVRY_HOST_USERNAME: '${service}', WAVRY_HOST_EMAIL: '${service}@hosts.drill.test', WAVRY_HOST_PASSWORD: 'drill-host-${service}-password' },
     linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${target.http}/ws' } },
   },
 };

@@ -130,7 +130,8 @@ function fixtureEnv(
 ): Record<string, string> {
   const service = scenario.services[name]!;
   const kind = serviceKindCatalog[service.kind];
-  const env: Record<string, string> = { ...kind.env, DRILL_RELEASE: values.release, DRILL_SERVICE: name };
+  const env: Record<string, string> = { DRILL_RELEASE: values.release, DRILL_SERVICE: name };
+  for (const [key, template] of Object.entries(kind.env ?? {})) env[key] = expand(template, `env.${key}`);
   for (const [portName, port] of Object.entries(kind.ports)) {
     const binding = bindings[portName];
     if (port.env && binding) env[port.env] = port.format === 'host:port' ? hostPort(binding) : String(binding.port);

@@ -22,7 +22,7 @@ export interface LoadedScenario {
 
 const DISCRIMINATORS: Record<string, string> = {
   executor: 'constant-arrival-rate, ramping-arrival-rate',
-  'workload.type': 'signal, http',
+  'workload.type': 'signal, http, wavry',
   'faults.type': 'latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, loss, duplicate, reorder, partition',
 };
 
@@ -69,7 +69,7 @@ function describeIssue(issue: z.core.$ZodIssue, locator: SourceLocator): Scenari
   }
   let message = issue.message;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && typeof issue.discriminator === 'string') {
-    const key = issue.discriminator === 'executor' ? 'executor' : `${String(path[0] === 'faults' ? 'faults' : path[0])}.${issue.discriminator}`;
+    const key = issue.discriminator === 'executor' ? 'executor' : `${String(path[0])}.${issue.discriminator}`;
     const options = DISCRIMINATORS[key];
     message = `\`${issue.discriminator}\` must be one of ${options ?? 'the documented values'}`;
     const at = path.at(-1) === issue.discriminator ? path : [...path, issue.discriminator];

@@ -96,6 +96,14 @@ function checkWorkload(scenario: Scenario): RuleIssue[] {
       ...workload.bots.flatMap((bot, i) => expectKind(scenario, ['workload', 'bots', i], bot, 'bot')),
     ];
   }
+  if (workload.type === 'wavry') {
+    return [
+      ...expectKind(scenario, ['workload', 'gateway'], workload.gateway, 'gateway'),
+      ...expectKind(scenario, ['workload', 'master'], workload.master, 'master'),
+      ...workload.hosts.flatMap((host, i) => expectKind(scenario, ['workload', 'hosts', i], host, 'host')),
+      ...workload.relays.flatMap((relay, i) => expectKind(scenario, ['workload', 'relays', i], relay, 'relay')),
+    ];
+  }
   if (workload.type === 'http' && !workload.target.includes('://')) {
     const [service] = workload.target.split('.');
     if (!scenario.services[service!]) return [{ path: ['workload', 'target'], message: `expected a URL or SERVICE.PORT, and "${service}" is not a service` }];

@@ -48,7 +48,44 @@ export const httpWorkload = z.strictObject({
   timeout: positiveDurationMs.default(10_000),
 });
 
-export const workloadSchema = z.discriminatedUnion('type', [signalWorkload, httpWorkload]);
+/**
+ * Wavry streaming stack: each arrival is one client session. The client logs in at the gateway, binds,
+ * exchanges offer/answer with a host, goes direct (a WebRTC data channel) when the host's answer carries a
+ * reachable address, otherwise requests a relay and forwards through it over UDP; then sends input events and
+ * pings until the session ends.
+ */
+export const wavryWorkload = z.strictObject({
+  type: z.literal('wavry'),
+  /** The gateway clients sign in and signal through (kind gateway). */
+  gateway: z.string(),
+  /** The master whose relay registry and lease flow are observed (kind master). */
+  master: z.string(),
+  /** Hosts clients connect to (kind host); each session picks one. */
+  hosts: z.array(z.string()).min(1),
+  /** Relays whose metrics are sampled (kind relay). */
+  relays: z.array(z.string()).default([]),
+  /** Share of clients "behind NAT": they ignore the direct address and go through a relay. */
+  relayShare: z.number().min(0).max(1).default(0.3),
+  /** How long a connected session lasts. */
+  sessionDuration: positiveDurationMs.default(10_000),
+  /** Input events per second each connected session sends. */
+  inputRate: z.number().positive().default(60),
+  pingInterval: positiveDurationMs.default(500),
+  /** Offer → answer limit (the real client's 20 s). */
+  setupTimeout: positiveDurationMs.default(20_000),
+  /** REQUEST_RELAY → RELAY_CREDENTIALS limit (8 s). */
+  relayCredentialsTimeout: positiveDurationMs.default(8_000),
+  /** Handshake attempts over the data path and the wait for each (6 × 2 s). */
+  handshakeAttempts: z.number().int().positive().default(6),
+  handshakeInterval: positiveDurationMs.default(2_000),
+  /** Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off). */
+  controlPlaneRelays: z.number().int().nonnegative().default(4),
+  /** How often relay inventory and metrics are sampled. */
+  sampleInterval: positiveDurationMs.default(1_000),
+});
+
+export const workloadSchema = z.discriminatedUnion('type', [signalWorkload, httpWorkload, wavryWorkload]);
+export type WavryWorkloadSpec = z.output<typeof wavryWorkload>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
 export type SignalWorkloadSpec = z.output<typeof signalWorkload>;
 export type HttpWorkloadSpec = z.output<typeof httpWorkload>;

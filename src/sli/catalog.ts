@@ -44,9 +44,40 @@ const httpSlis: SliDefinition[] = [
   { name: 'http_req_failed', kind: 'rate', unit: 'requests', description: 'Requests that errored, timed out or got an unexpected status.' },
 ];
 
+const wavrySlis: SliDefinition[] = [
+  { name: 'session_setup_success', kind: 'rate', unit: 'sessions', description: 'Sessions that reached a working data path (the counted events are successes: use rate>=0.98).' },
+  { name: 'handshake_failures', kind: 'rate', unit: 'sessions', description: 'Sessions whose setup failed, any reason.' },
+  { name: 'handshake_failures_auth', kind: 'counter', unit: 'sessions', description: 'Setup failures at login or bind (Invalid Token, 401, 429).' },
+  { name: 'handshake_failures_bind_timeout', kind: 'counter', unit: 'sessions', description: 'No Bound or no answer within the setup timeout.' },
+  { name: 'handshake_failures_relay_credentials_timeout', kind: 'counter', unit: 'sessions', description: 'No RELAY_CREDENTIALS within relayCredentialsTimeout.' },
+  { name: 'handshake_failures_lease_rejected', kind: 'counter', unit: 'sessions', description: 'The relay answered LEASE_REJECT (by code in lease_rejects_*).' },
+  { name: 'handshake_failures_relay_unreachable', kind: 'counter', unit: 'sessions', description: 'No ACK, REJECT or echo over the relay within the handshake attempts.' },
+  { name: 'handshake_failures_direct_unreachable', kind: 'counter', unit: 'sessions', description: 'The direct path did not open and no relay fallback worked.' },
+  { name: 'relay_share', kind: 'rate', unit: 'sessions', description: 'Connected sessions that use a relay (the rest are direct).' },
+  { name: 'session_drops', kind: 'rate', unit: 'sessions', description: 'Connected sessions that lost their data path before their end.' },
+  { name: 'input_to_present', kind: 'trend', unit: 'ms', description: 'Input event intended time → presented frame echoed back, both paths; coordinated-omission-correct.' },
+  { name: 'input_to_present_direct', kind: 'trend', unit: 'ms', description: 'The same on direct sessions.' },
+  { name: 'input_to_present_relay', kind: 'trend', unit: 'ms', description: 'The same on relayed sessions.' },
+  { name: 'rtt_direct', kind: 'trend', unit: 'ms', description: 'Ping round trip on direct sessions.' },
+  { name: 'rtt_relay', kind: 'trend', unit: 'ms', description: 'Ping round trip on relayed sessions.' },
+  { name: 'loss_direct', kind: 'rate', unit: 'packets', description: 'Input events and pings with no echo, direct sessions.' },
+  { name: 'loss_relay', kind: 'rate', unit: 'packets', description: 'Input events and pings with no echo, relayed sessions.' },
+  { name: 'jitter_direct', kind: 'trend', unit: 'ms', description: 'Inter-arrival jitter of echoes (RFC 3550 style), direct sessions.' },
+  { name: 'jitter_relay', kind: 'trend', unit: 'ms', description: 'Inter-arrival jitter of echoes, relayed sessions.' },
+  { name: 'leases_issued', kind: 'counter', unit: 'leases', description: 'RELAY_CREDENTIALS received by clients.' },
+  { name: 'lease_rejects', kind: 'counter', unit: 'leases', description: 'LEASE_REJECT answers, all codes (lease_rejects_<reason> per code).' },
+  { name: 'relays_assignable', kind: 'gauge', unit: 'relays', description: 'Relays the master can assign (fresh and not Draining/Quarantined/Banned), sampled.' },
+  { name: 'relays_draining', kind: 'gauge', unit: 'relays', description: 'Relays in state Draining, sampled.' },
+  { name: 'relays_quarantined', kind: 'gauge', unit: 'relays', description: 'Relays in state Quarantined, sampled.' },
+  { name: 'relay_heartbeat_age', kind: 'gauge', unit: 'ms', description: 'Largest last_seen_ms_ago among registered relays, sampled.' },
+  { name: 'relay_register_latency', kind: 'trend', unit: 'ms', description: 'Synthetic relay register round trips to the master.' },
+  { name: 'relay_heartbeat_latency', kind: 'trend', unit: 'ms', description: 'Synthetic relay heartbeat round trips to the master.' },
+];
+
 export const sliCatalog: Record<string, SliDefinition[]> = {
   signal: [...signalSlis, ...loadSlis],
   http: [...httpSlis, ...loadSlis],
+  wavry: [...wavrySlis, ...loadSlis],
 };
 
 export function sliDefinition(workload: string, name: string): SliDefinition | undefined {

@@ -54,6 +54,7 @@ export function createApiServer(deps: ApiServerDeps): http.Server {
   const server = http.createServer((request, response) => {
     respond(request, deps).then(
       (answer) => {
+        deps.logger.debug(`${request.method} ${request.url} → ${answer.status}`);
         // Drain an unread body so the connection can be reused.
         request.resume();
         send(response, answer);
