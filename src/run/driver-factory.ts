@@ -1,17 +1,15 @@
-/** Builds the workload driver a scenario asks for, pointed at the running stack's addresses. */
-import { HttpWorkloadDriver } from '../load/http-workload-driver.ts';
-import { SignalDriver } from '../load/signal/signal-driver.ts';
-import { WavryDriver } from '../load/wavry/wavry-driver.ts';
+/** Builds the workload driver a scenario asks for, pointed at the running stack's addresses. Each driver is loaded only when a scenario uses it. */
 import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { RunningStack } from '../runtime/stack.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 
 const url = (b: { host: string; port: number }) => `http://${b.host}:${b.port}`;
 
-export function createDriver(scenario: Scenario, stack: RunningStack): WorkloadDriver {
+export async function createDriver(scenario: Scenario, stack: RunningStack): Promise<WorkloadDriver> {
   const workload = scenario.workload;
   switch (workload.type) {
-    case 'signal':
+    case 'signal': {
+      const { SignalDriver } = await import('../load/signal/signal-driver.ts');
       return new SignalDriver(
         workload,
         {
@@ -20,7 +18,9 @@ export function createDriver(scenario: Scenario, stack: RunningStack): WorkloadD
         },
         scenario.seed,
       );
+    }
     case 'http': {
+      const { HttpWorkloadDriver } = await import('../load/http-workload-driver.ts');
       const target = workload.target.includes('://')
         ? workload.target
         : (() => {
@@ -32,7 +32,8 @@ export function createDriver(scenario: Scenario, stack: RunningStack): WorkloadD
           })();
       return new HttpWorkloadDriver(workload, target);
     }
-    case 'wavry':
+    case 'wavry': {
+      const { WavryDriver } = await import('../load/wavry/wavry-driver.ts');
       return new WavryDriver(
         workload,
         {
@@ -44,5 +45,6 @@ export function createDriver(scenario: Scenario, stack: RunningStack): WorkloadD
         },
         scenario.seed,
       );
+    }
   }
 }

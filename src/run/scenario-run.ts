@@ -74,7 +74,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       signal: options.signal,
       onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
     });
-    driver = createDriver(scenario, stack);
+    driver = await createDriver(scenario, stack);
     await driver.prepare({ slis, series });
     const running = stack;
     await faults?.prepare(timeline, (name) => running.plan(name), (name, atMs) => slis.startPhase(name, atMs));
