@@ -76,8 +76,16 @@ const run: Command = async (args, io) => {
       process.exit(ExitCode.Infrastructure);
     }
   };
+  // A bug that escapes the run (a throw in a timer) must not leave the stack running.
+  const onCrash = (error: unknown) => {
+    const killed = killOwnChildren();
+    io.stderr.write(`drill: internal error, killed ${killed} process group(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(ExitCode.Infrastructure);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   // Loaded on demand: validate and schema should not pay for the whole run machinery.
   const { runScenario } = await import('../run/scenario-run.ts');
   try {
@@ -91,6 +99,8 @@ const run: Command = async (args, io) => {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   }
 };
 
