@@ -26,7 +26,8 @@ const RULES: Record<ToxicType, Record<string, AttributeRule>> = {
   reset_peer: { timeout: ms },
   slicer: { average_size: bytes, size_variation: bytes, delay: { unit: 'microseconds', integer: true, min: 0 } },
   limit_data: { bytes },
-  loss: { probability, correlation: probability },
+  // `rto` applies on TCP proxies only (0 means the default, 200 ms).
+  loss: { probability, correlation: probability, rto: ms },
   duplicate: { probability },
   reorder: { probability, delay: ms },
 };

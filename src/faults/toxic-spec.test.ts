@@ -19,7 +19,7 @@ describe('parseToxicCreate', () => {
   it.each([
     [{ type: 'latency', stream: 'up' }, 'tcp', /^stream was invalid/],
     [{ type: 'jam' }, 'tcp', /^invalid toxic type$/],
-    [{ type: 'loss' }, 'tcp', /loss toxic applies to UDP proxies only.*proxy p is TCP/],
+    [{ type: 'reorder' }, 'tcp', /reorder toxic applies to UDP proxies only.*proxy p is TCP/],
     [{ type: 'slicer', attributes: { average_size: 8 } }, 'udp', /slicer toxic applies to TCP proxies only/],
     [{ type: 'latency', attributes: { latency: 1.5 } }, 'tcp', /`latency`.*non-negative integer \(milliseconds\), got 1.5/],
     [{ type: 'latency', attributes: { latancy: 5 } }, 'tcp', /unknown attribute `latancy`.*latency, jitter/],

@@ -11,7 +11,8 @@ export const TOXIC_STREAMS: readonly ToxicStream[] = ['upstream', 'downstream'];
 /** `tcp` is Toxiproxy's only kind; `udp` is a drill extension. */
 export type ProxyProtocol = 'tcp' | 'udp';
 
-export const TCP_TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'] as const;
+/** Toxiproxy's TCP toxics, plus `loss` (a drill extension: retransmission stalls, see tcp/loss-stage.ts). */
+export const TCP_TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'loss'] as const;
 export const UDP_TOXIC_TYPES = ['latency', 'bandwidth', 'loss', 'duplicate', 'reorder'] as const;
 export type TcpToxicType = (typeof TCP_TOXIC_TYPES)[number];
 export type UdpToxicType = (typeof UDP_TOXIC_TYPES)[number];

@@ -43,7 +43,15 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...common, type: z.literal('reset_peer'), timeout: z.number().nonnegative().default(0) }),
   z.strictObject({ ...common, type: z.literal('slicer'), average_size: z.number().int().positive(), size_variation: z.number().int().nonnegative().default(0), delay: z.number().nonnegative().default(0) }),
   z.strictObject({ ...common, type: z.literal('limit_data'), bytes: z.number().int().nonnegative() }),
-  z.strictObject({ ...common, type: z.literal('loss'), probability, correlation: z.number().min(0).max(1).default(0), ramp: ramp.optional() }),
+  z.strictObject({
+    ...common,
+    type: z.literal('loss'),
+    probability,
+    correlation: z.number().min(0).max(1).default(0),
+    /** TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row. */
+    rto: z.number().positive().optional(),
+    ramp: ramp.optional(),
+  }),
   z.strictObject({ ...common, type: z.literal('duplicate'), probability }),
   z.strictObject({ ...common, type: z.literal('reorder'), probability, delay: z.number().nonnegative().default(20) }),
   z.strictObject({ ...common, type: z.literal('partition') }),

@@ -214,9 +214,9 @@ describe('toxics', () => {
     const negative = await rejection(proxy.addToxic({ name: 'neg', type: 'latency', attributes: { latency: -5 } } as never));
     expect(negative.status).toBe(400);
     expect(negative.body).toMatchObject({ error: expect.stringMatching(/latency.*milliseconds.*-5/) });
-    const udpOnly = await rejection(proxy.addToxic({ type: 'loss', attributes: { probability: 0.1 } } as never));
+    const udpOnly = await rejection(proxy.addToxic({ type: 'duplicate', attributes: { probability: 0.1 } } as never));
     expect(udpOnly.status).toBe(400);
-    expect(udpOnly.body).toMatchObject({ error: expect.stringMatching(/loss toxic applies to UDP proxies only/) });
+    expect(udpOnly.body).toMatchObject({ error: expect.stringMatching(/duplicate toxic applies to UDP proxies only/) });
     expect(await rejection(detailed.getApi().post(`${server.url}/proxies/missing/toxics`, { type: 'latency' }))).toEqual({
       status: 404,
       body: { error: 'proxy not found', status: 404 },

@@ -3,6 +3,7 @@ import type { TcpToxicType, ToxicAttributes } from '../toxic-types.ts';
 import { BandwidthStage } from './bandwidth-stage.ts';
 import { LatencyStage } from './latency-stage.ts';
 import { LimitDataStage } from './limit-data-stage.ts';
+import { LossStage } from './loss-stage.ts';
 import { ResetPeerStage } from './reset-peer-stage.ts';
 import { SlicerStage } from './slicer-stage.ts';
 import { SlowCloseStage } from './slow-close-stage.ts';
@@ -17,6 +18,7 @@ const STAGES: Record<TcpToxicType, new (ctx: StageContext, attributes: ToxicAttr
   reset_peer: ResetPeerStage,
   slicer: SlicerStage,
   limit_data: LimitDataStage,
+  loss: LossStage,
 };
 
 export function createTcpStage(type: TcpToxicType, ctx: StageContext, attributes: ToxicAttributes): TcpStage {

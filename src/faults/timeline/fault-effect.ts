@@ -14,7 +14,7 @@ const ATTRIBUTES: Record<Exclude<FaultSpec['type'], 'partition'>, string[]> = {
   reset_peer: ['timeout'],
   slicer: ['average_size', 'size_variation', 'delay'],
   limit_data: ['bytes'],
-  loss: ['probability', 'correlation'],
+  loss: ['probability', 'correlation', 'rto'],
   duplicate: ['probability'],
   reorder: ['probability', 'delay'],
 };
