@@ -9,6 +9,7 @@ interface BenchModule {
 
 const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'load-generator', load: () => import('./load-generator.ts') },
+  { name: 'proxy', load: () => import('./proxy.ts') },
 ];
 
 const wanted = process.argv.slice(2);
