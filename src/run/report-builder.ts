@@ -48,7 +48,8 @@ export function buildReport(inputs: ReportInputs): Report {
   const definitions = sliCatalog[scenario.workload.type] ?? [];
   const load = inputs.load;
   const loadDurationMs = load ? load.endedAtMs - load.startedAtMs : 0;
-  const slis = inputs.slis.run.summarize(definitions, loadDurationMs, '');
+  // Per-second rates of the whole run count over the schedule, not the drain after it.
+  const slis = inputs.slis.run.summarize(definitions, load?.scheduleMs ?? loadDurationMs, '');
   const phases = inputs.slis.phaseReports(definitions, load?.endedAtMs ?? inputs.endedAtMs);
   const specs = thresholdSpecs(scenario);
   const thresholds = load

@@ -95,6 +95,12 @@ export class SliSet {
         };
       }
     }
+    // Counter families: `lease_rejects_WrongRelay` reports under the unit of the catalog's `lease_rejects`.
+    for (const [name, count] of this.counters) {
+      if (values[name]) continue;
+      const family = definitions.find((def) => def.kind === 'counter' && name.startsWith(`${def.name}_`));
+      if (family) values[name] = { kind: 'counter', unit: family.unit, count, rate: count / seconds };
+    }
     return values;
   }
 

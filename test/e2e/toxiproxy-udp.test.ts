@@ -65,6 +65,15 @@ async function settle(ms = 100): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Waits until `count()` has stopped growing for 100 ms (bounded: at most 3 s), so a busy machine has delivered everything. */
+async function stable(count: () => number): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 30 && count() !== last; i++) {
+    last = count();
+    await settle(100);
+  }
+}
+
 async function metric(name: string, proxy: string, direction: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const match = new RegExp(`^${name}\\{direction="${direction}",proxy="${proxy}",[^}]*\\} (\\d+)$`, 'm').exec(text);
@@ -78,7 +87,7 @@ describe('UDP proxy', () => {
     const replies: number[] = [];
     const client = await bind((m) => replies.push(m.readUInt32BE(0)));
     await sendNumbered(client, port, 20);
-    await settle();
+    await stable(() => replies.length);
     expect(upstream.received).toHaveLength(20);
     expect(replies).toHaveLength(20);
   });
@@ -90,10 +99,12 @@ describe('UDP proxy', () => {
       await control.addToxic(name, { type: 'loss', stream: 'upstream', attributes: { probability: 0.1, correlation } });
       const client = await bind();
       await sendNumbered(client, port, 4_000);
-      await settle();
-      // Every datagram reached the proxy: what is missing upstream was dropped by the toxic.
-      expect(await metric('drill_proxy_received_datagrams_total', name, 'upstream')).toBe(4_000);
-      const lossRate = 1 - upstream.received.length / 4_000;
+      const received = await settledCount(name);
+      // Loss is judged on what reached the proxy (a busy machine may drop a few datagrams before it).
+      expect(received).toBeGreaterThan(3_900);
+      const dropped = await metric('drill_proxy_dropped_datagrams_total', name, 'upstream');
+      expect(upstream.received.length).toBe(received - dropped);
+      const lossRate = dropped / received;
       expect(lossRate).toBeGreaterThan(correlation === 0 ? 0.08 : 0.06);
       expect(lossRate).toBeLessThan(correlation === 0 ? 0.12 : 0.14);
       const bursts = countBursts(upstream.received, 4_000);
@@ -125,7 +136,7 @@ describe('UDP proxy', () => {
     const { name, port } = await udpProxy(upstream.port);
     await control.addToxic(name, { type: 'duplicate', stream: 'upstream', attributes: { probability: 1 } });
     await sendNumbered(await bind(), port, 100);
-    await settle();
+    await stable(() => upstream.received.length);
     expect(upstream.received).toHaveLength(200);
     expect(new Set(upstream.received).size).toBe(100);
   });
@@ -135,7 +146,7 @@ describe('UDP proxy', () => {
     const { name, port } = await udpProxy(upstream.port);
     await control.addToxic(name, { type: 'reorder', stream: 'upstream', attributes: { probability: 0.2, delay: 20 } });
     await sendNumbered(await bind(), port, 500);
-    await settle();
+    await stable(() => upstream.received.length);
     expect(upstream.received).toHaveLength(500);
     // Datagrams that arrived after a higher-numbered one: about 20% of them.
     let highest = -1;
@@ -159,7 +170,7 @@ describe('UDP proxy', () => {
     await settle(50);
     await control.setEnabled(name, true);
     await sendNumbered(client, port, 10, 200);
-    await settle();
+    await stable(() => upstream.received.length);
     expect(upstream.received.filter((seq) => seq >= 100 && seq < 200)).toEqual([]);
     expect(upstream.received.filter((seq) => seq >= 200)).toHaveLength(10);
     expect(upstream.received.filter((seq) => seq < 100)).toHaveLength(10);
@@ -185,6 +196,18 @@ describe('UDP proxy', () => {
     expect((error as Error).message).toMatch(/slicer toxic applies to TCP proxies only/);
   });
 });
+
+/** The proxy's count of datagrams from clients once it stops growing (bounded: at most 3 s). */
+async function settledCount(proxy: string): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    await settle(100);
+    const now = await metric('drill_proxy_received_datagrams_total', proxy, 'upstream');
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
 
 async function metricOpen(proxy: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
