@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: runs each benchmark module in turn (all of them without names).
- * A module exports `run()`, which prints its figures and ratios and records them in BENCHMARKS.md.
+ * A module exports `run()`, which prints its figures and ratios (and may record them in BENCHMARKS.md).
  * Add a module by adding a line to `modules`.
  */
 interface BenchModule {

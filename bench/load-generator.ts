@@ -113,7 +113,20 @@ function formatTable(header: string[], rows: string[][]): string {
 function rateTable(rows: Row[]): string {
   const byRate = (rate: number, generator: GeneratorName) => rows.find((r) => r.job.rate === rate && r.generator === generator);
   return formatTable(
-    ['generator', 'target req/s', 'achieved req/s', 'of target', 'peak req/s over 10 ms at target', 'CPU s / 1k req', 'drill ÷ autocannon', 'p50 ms', 'p99 ms', 'schedule lag p99 ms', 'failed', 'dropped'],
+    [
+      'generator',
+      'target req/s',
+      'achieved req/s',
+      'of target',
+      'peak req/s over 10 ms at target',
+      'CPU s / 1k req',
+      'drill ÷ autocannon',
+      'p50 ms',
+      'p99 ms',
+      'schedule lag p99 ms',
+      'failed',
+      'dropped',
+    ],
     rows.map(({ generator, job, result, spread }) => {
       const reference = byRate(job.rate, 'autocannon');
       const ratio = generator !== 'autocannon' && reference ? cpuPer1k(result) / cpuPer1k(reference.result) : undefined;
@@ -150,20 +163,56 @@ function stallTable(rows: Row[]): string {
   );
 }
 
+/** CPU time of one idle timer wake-up (sleep 1 ms, wake, repeat) in this process, µs: what every extra wake costs here. */
+async function timerWakeCostUs(wakes = 1_000): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < wakes; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / wakes;
+}
+
 function machine(): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average at start ${load}`;
+}
+
+/** The prose under the rate table: where drill costs more CPU than autocannon, and why. */
+function readingTheFigures(rows: Row[], ratios: number[], wakeUs: number): string {
+  const peak = (generator: GeneratorName, rate: number) =>
+    rows.find((r) => r.generator === generator && r.job.rate === rate)?.spread.peakRatePerSec ?? 0;
+  const lowest = RATES[0]!;
+  const parity = RATES.filter((_, i) => ratios[i]! <= 1.05);
+  return [
+    `CPU per request, drill ÷ autocannon: ${ratios.map((r, i) => `${r.toFixed(2)} at ${RATES[i]}/s`).join(', ')}.`,
+    parity.length
+      ? `drill is at parity or cheaper from ${Math.min(...parity)} req/s up.`
+      : 'drill costs more CPU per request at every rate measured.',
+    `Where it costs more, the difference is wake-ups: drill sends each request at its own intended time, so below about 1,000 req/s the process sleeps and wakes once per request for the timer and once more for the response, and up to about 1,000 times a second above that (the timer's 1 ms resolution); one idle wake-up costs ${wakeUs.toFixed(0)} µs of CPU on this machine.`,
+    `autocannon's \`overallRate\` is a per-connection quota per second: each connection sends back to back until its quota is used, then waits for the next second, so it wakes less but its load comes in bursts, as the target saw: at ${lowest} req/s its busiest 10 ms ran at ${peak('autocannon', lowest).toFixed(0)} req/s, drill's at ${peak('drill', lowest).toFixed(0)} req/s.`,
+    `At the highest rates, ${CONNECTIONS} connections with one request in flight each run close to their capacity (${CONNECTIONS} ÷ round trip), so a short stall of either process (the machine is shared) queues requests in drill's pool; that shows in drill's corrected p50/p99 and in its achieved rate (responses ÷ time to the last response, the queue's drain included), while autocannon times from the send and sends less while its connections are busy.`,
+  ].join(' ');
 }
 
 export async function run(): Promise<void> {
   const startedAt = new Date();
   const where = machine();
   console.log(`load-generator: ${where}`);
+  const wakeUs = await timerWakeCostUs();
+  console.log(`  one idle timer wake-up costs ${wakeUs.toFixed(0)} µs of CPU here`);
   const target = await startTarget();
   const rateRows: Row[] = [];
   const stallRows: Row[] = [];
-  const job = (rate: number, durationMs = DURATION_MS): GeneratorJob => ({ url: target.url, rate, durationMs, warmupMs: WARMUP_MS, connections: CONNECTIONS });
+  const job = (rate: number, durationMs = DURATION_MS): GeneratorJob => ({
+    url: target.url,
+    rate,
+    durationMs,
+    warmupMs: WARMUP_MS,
+    connections: CONNECTIONS,
+  });
   try {
     for (const rate of RATES) {
       for (const generator of ['drill', 'autocannon'] as const) {
@@ -189,7 +238,9 @@ export async function run(): Promise<void> {
   rateRows.sort((a, b) => a.job.rate - b.job.rate);
   const rates = rateTable(rateRows);
   const stalls = stallTable(stallRows);
-  console.log(`\n${rates}\n\nTarget stalled ${STALL.stallMs} ms at ${STALL.atMs} ms into a ${STALL.durationMs} ms run at ${STALL.rate}/s:\n\n${stalls}\n`);
+  console.log(
+    `\n${rates}\n\nTarget stalled ${STALL.stallMs} ms at ${STALL.atMs} ms into a ${STALL.durationMs} ms run at ${STALL.rate}/s:\n\n${stalls}\n`,
+  );
   const ratios = RATES.map((rate) => {
     const drill = rateRows.find((r) => r.job.rate === rate && r.generator === 'drill')!;
     const cannon = rateRows.find((r) => r.job.rate === rate && r.generator === 'autocannon')!;
@@ -199,9 +250,11 @@ export async function run(): Promise<void> {
 
   await writeBenchmarkSection('Load generator vs autocannon', [
     `Measured ${startedAt.toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- load-generator\`.`,
-    `Each generator and the target (a trivial Node HTTP server answering \`ok\`) ran in its own process on 127.0.0.1, one after the other in one run, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1_000} s per rate after a ${WARMUP_MS / 1_000} s warm-up at the same rate. CPU is user + system time of the generator process during the measured run (\`process.cpuUsage\`), per 1,000 responses. drill's p50/p99 are corrected (from each arrival's intended start); autocannon's are its own figures with its default coordinated-omission adjustment. \`drill+undici\` is drill's scheduler driving an undici \`Pool\`, the client the http driver was measured against. The machine is shared, so figures are noisy by a few percent.`,
+    `Each generator and the target (a trivial Node HTTP server answering \`ok\`) ran in its own process on 127.0.0.1, one after the other in one run, ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1_000} s per rate after a ${WARMUP_MS / 1_000} s warm-up at the same rate. CPU is user + system time of the generator process during the measured run (\`process.cpuUsage\`), per 1,000 responses. drill's p50/p99 are corrected (from each arrival's intended start); autocannon's are its own figures (whole milliseconds) with its default coordinated-omission adjustment. \`drill+undici\` is drill's scheduler driving an undici \`Pool\`, the client the http driver was measured against. The machine is shared with other work (see the load average above): CPU figures move by several percent between runs, latencies and schedule lag much more.`,
     '',
     rates,
+    '',
+    readingTheFigures(rateRows, ratios, wakeUs),
     '',
     `The target blocked its event loop for ${STALL.stallMs} ms, ${STALL.atMs} ms into a ${STALL.durationMs / 1_000} s run at ${STALL.rate} req/s:`,
     '',

@@ -8,7 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type TargetCommand = { type: 'stall'; stallMs: number } | { type: 'mark' } | { type: 'spread' };
-export type TargetMessage = { type: 'listening'; port: number } | { type: 'stalled'; stallMs: number } | ({ type: 'spread' } & RequestSpread);
+export type TargetMessage =
+  { type: 'listening'; port: number } | { type: 'stalled'; stallMs: number } | ({ type: 'spread' } & RequestSpread);
 
 /** How requests arrived since the last mark. */
 export interface RequestSpread {

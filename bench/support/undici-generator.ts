@@ -23,7 +23,10 @@ serveGenerator(async (job, started) => {
     }
   };
   const scheduler = (durationMs: number) =>
-    new ArrivalScheduler(constantArrivalSchedule(job.rate, 1_000, durationMs), { maxVUs: Math.max(1_000, job.rate * 2), gracefulStopMs: 10_000 });
+    new ArrivalScheduler(constantArrivalSchedule(job.rate, 1_000, durationMs), {
+      maxVUs: Math.max(1_000, job.rate * 2),
+      gracefulStopMs: 10_000,
+    });
   await scheduler(job.warmupMs).start(fire).finished();
   latency = new LatencyHistogram();
   failed = 0;

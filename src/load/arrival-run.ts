@@ -4,7 +4,14 @@
  */
 import { systemClock, type Clock } from '../common/clock.ts';
 import type { ArrivalSchedule } from './arrival-schedule.ts';
-import type { Arrival, ArrivalProgress, ArrivalReport, ArrivalSchedulerOptions, FireArrival, RunningArrivals } from './arrival-scheduler.ts';
+import type {
+  Arrival,
+  ArrivalProgress,
+  ArrivalReport,
+  ArrivalSchedulerOptions,
+  FireArrival,
+  RunningArrivals,
+} from './arrival-scheduler.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { RateWindow } from './rate-window.ts';
 import { wakeAfter } from './wake-after.ts';

@@ -33,7 +33,9 @@ function nearestWhole(value: number): number {
 /** Arrivals at a fixed rate: `rate` per `timeUnitMs` for `durationMs`. */
 export function constantArrivalSchedule(rate: number, timeUnitMs: number, durationMs: number): ArrivalSchedule {
   if (!(rate > 0) || !(timeUnitMs > 0) || !(durationMs > 0)) {
-    throw new RangeError(`constant arrival rate needs rate, timeUnit and duration > 0, got ${rate} per ${timeUnitMs} ms for ${durationMs} ms`);
+    throw new RangeError(
+      `constant arrival rate needs rate, timeUnit and duration > 0, got ${rate} per ${timeUnitMs} ms for ${durationMs} ms`,
+    );
   }
   const count = Math.ceil(nearestWhole((durationMs * rate) / timeUnitMs));
   const perSecond = (rate * 1_000) / timeUnitMs;

@@ -29,7 +29,9 @@ describe('ArrivalScheduler', () => {
   it('starts each arrival at its intended time, with no lag when the clock is exact', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 5_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 5_000, clock }).start(
+      held.fire,
+    );
     await advance(clock, 1_000);
     expect(held.started.map((s) => s.atMs)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
     expect(held.started.map((s) => s.arrival.intendedAtMs)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
@@ -42,7 +44,9 @@ describe('ArrivalScheduler', () => {
   it('keeps starting arrivals while earlier ones are unfinished (open model)', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(100, 1_000, 500), { maxVUs: 1_000, gracefulStopMs: 1_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(100, 1_000, 500), { maxVUs: 1_000, gracefulStopMs: 1_000, clock }).start(
+      held.fire,
+    );
     await advance(clock, 500);
     expect(held.started).toHaveLength(50);
     expect(run.progress()).toMatchObject({ inFlight: 50, started: 50, dropped: 0 });
@@ -53,7 +57,9 @@ describe('ArrivalScheduler', () => {
   it('drops and counts arrivals due while maxVUs are in flight, then resumes', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 3, gracefulStopMs: 1_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 3, gracefulStopMs: 1_000, clock }).start(
+      held.fire,
+    );
     await advance(clock, 550, 10);
     expect(held.started.map((s) => s.arrival.index)).toEqual([0, 1, 2]);
     expect(run.progress().dropped).toBe(3);
@@ -69,7 +75,9 @@ describe('ArrivalScheduler', () => {
   it('after a stall, starts every overdue arrival at once and records how late each was', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(
+      held.fire,
+    );
     await flush();
     clock.advance(450); // the loop sleeps through 100..400
     await flush();
@@ -85,7 +93,9 @@ describe('ArrivalScheduler', () => {
   it('waits for arrivals in flight after the last one, up to the graceful stop', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(4, 1_000, 1_000), { maxVUs: 10, gracefulStopMs: 2_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(4, 1_000, 1_000), { maxVUs: 10, gracefulStopMs: 2_000, clock }).start(
+      held.fire,
+    );
     await advance(clock, 1_000, 50);
     expect(run.progress().state).toBe('draining');
     await advance(clock, 1_999, 1);
@@ -101,7 +111,9 @@ describe('ArrivalScheduler', () => {
   it('ends as soon as the last arrival in flight finishes', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(4, 1_000, 1_000), { maxVUs: 10, gracefulStopMs: 10_000, clock }).start(held.fire);
+    const run = new ArrivalScheduler(constantArrivalSchedule(4, 1_000, 1_000), { maxVUs: 10, gracefulStopMs: 10_000, clock }).start(
+      held.fire,
+    );
     await advance(clock, 1_200, 50);
     held.releaseAll();
     const report = await run.finished();
@@ -113,9 +125,12 @@ describe('ArrivalScheduler', () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
     const controller = new AbortController();
-    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 10_000), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(held.fire, {
-      signal: controller.signal,
-    });
+    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 10_000), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(
+      held.fire,
+      {
+        signal: controller.signal,
+      },
+    );
     await advance(clock, 350, 50);
     controller.abort();
     await advance(clock, 500, 50);

@@ -84,7 +84,9 @@ export class HttpDriver implements AsyncDisposable {
     if (url.protocol !== 'http:') throw new UsageError(`http workload target must be an http:// URL, got ${options.url}`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!isLoopbackHost(host)) {
-      throw new UsageError(`http workload target must be a loopback address (127.0.0.1, ::1, localhost), got ${url.hostname}; load never leaves this machine`);
+      throw new UsageError(
+        `http workload target must be a loopback address (127.0.0.1, ::1, localhost), got ${url.hostname}; load never leaves this machine`,
+      );
     }
     const method = options.method ?? 'GET';
     const request = encodeHttpRequest({
@@ -112,7 +114,10 @@ export class HttpDriver implements AsyncDisposable {
     } catch (error) {
       driver.pool.close();
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new InfrastructureError(`Cannot connect to the http workload target ${url.origin} (${code}); check that the service is up and listening`, { cause: error });
+      throw new InfrastructureError(
+        `Cannot connect to the http workload target ${url.origin} (${code}); check that the service is up and listening`,
+        { cause: error },
+      );
     }
     return driver;
   }

@@ -8,7 +8,13 @@ describe('encodeHttpRequest', () => {
   });
 
   it('sets Content-Length from the UTF-8 body and ignores a given one', () => {
-    const bytes = encodeHttpRequest({ method: 'POST', path: '/', host: 'h:1', headers: { 'content-length': '1', Connection: 'close' }, body: 'é!' });
+    const bytes = encodeHttpRequest({
+      method: 'POST',
+      path: '/',
+      host: 'h:1',
+      headers: { 'content-length': '1', Connection: 'close' },
+      body: 'é!',
+    });
     expect(bytes.toString('utf8')).toBe('POST / HTTP/1.1\r\nHost: h:1\r\nContent-Length: 3\r\n\r\né!');
   });
 

@@ -23,7 +23,8 @@ function checkField(what: string, value: string): void {
 
 export function encodeHttpRequest(spec: HttpRequestSpec): Buffer {
   if (!TOKEN.test(spec.method)) throw new RangeError(`method must be an HTTP token such as GET, got ${JSON.stringify(spec.method)}`);
-  if (!spec.path.startsWith('/') || /[\s]/.test(spec.path)) throw new RangeError(`path must start with / and contain no spaces, got ${JSON.stringify(spec.path)}`);
+  if (!spec.path.startsWith('/') || /[\s]/.test(spec.path))
+    throw new RangeError(`path must start with / and contain no spaces, got ${JSON.stringify(spec.path)}`);
   checkField('host', spec.host);
   const body = spec.body === undefined ? undefined : Buffer.from(spec.body, 'utf8');
   const lines = [`${spec.method} ${spec.path} HTTP/1.1`];

@@ -130,7 +130,10 @@ export class HttpResponseParser {
         contentLength = Number(line.slice(colon + 1).trim());
         if (!Number.isInteger(contentLength) || contentLength < 0) throw new HttpProtocolError(`bad Content-Length: ${line}`);
       } else if (colon === 17 && line.slice(0, colon).toLowerCase() === 'transfer-encoding') {
-        chunked = line.slice(colon + 1).toLowerCase().includes('chunked');
+        chunked = line
+          .slice(colon + 1)
+          .toLowerCase()
+          .includes('chunked');
       } else if (colon === 10 && line.slice(0, colon).toLowerCase() === 'connection') {
         const value = line.slice(colon + 1).toLowerCase();
         if (value.includes('close')) keepAlive = false;
@@ -171,7 +174,8 @@ export class HttpResponseParser {
     this.partialLine = '';
     if (this.state === State.ChunkSize) {
       const size = parseInt(line, 16);
-      if (!/^[0-9a-fA-F]+/.test(line) || !Number.isFinite(size)) throw new HttpProtocolError(`bad chunk size line: ${JSON.stringify(line.slice(0, 40))}`);
+      if (!/^[0-9a-fA-F]+/.test(line) || !Number.isFinite(size))
+        throw new HttpProtocolError(`bad chunk size line: ${JSON.stringify(line.slice(0, 40))}`);
       this.remaining = size;
       this.state = size === 0 ? State.Trailers : State.ChunkData;
     } else if (this.state === State.ChunkDataEnd) {

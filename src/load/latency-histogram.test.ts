@@ -41,7 +41,16 @@ describe('LatencyHistogram', () => {
 
   it('reports zeros when empty', () => {
     expect(new LatencyHistogram().summary()).toEqual({
-      count: 0, minMs: 0, maxMs: 0, meanMs: 0, stddevMs: 0, p50Ms: 0, p90Ms: 0, p95Ms: 0, p99Ms: 0, p999Ms: 0,
+      count: 0,
+      minMs: 0,
+      maxMs: 0,
+      meanMs: 0,
+      stddevMs: 0,
+      p50Ms: 0,
+      p90Ms: 0,
+      p95Ms: 0,
+      p99Ms: 0,
+      p999Ms: 0,
     });
   });
 
@@ -52,7 +61,15 @@ describe('LatencyHistogram', () => {
     expect(restored.summary()).toEqual(original.summary());
     for (const p of [0, 1, 12.5, 50, 75, 99.99, 100]) expect(restored.percentileMs(p)).toBe(original.percentileMs(p));
     expect(restored.toJSON()).toEqual(original.toJSON());
-    expect(stored).toMatchObject({ encoding: 'hdr-base64', unit: 'ms', scale: 1_000, lowest: 1, highest: 3_600_000_000, significantDigits: 3, count: 20_000 });
+    expect(stored).toMatchObject({
+      encoding: 'hdr-base64',
+      unit: 'ms',
+      scale: 1_000,
+      lowest: 1,
+      highest: 3_600_000_000,
+      significantDigits: 3,
+      count: 20_000,
+    });
   });
 
   it('round-trips an empty histogram and custom bounds', () => {

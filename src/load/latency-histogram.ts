@@ -147,9 +147,14 @@ export class LatencyHistogram {
     const parsed = storedHistogramSchema.parse(stored);
     const histogram = decodeFromCompressedBase64(parsed.data, 32, false);
     histogram.autoResize = false;
-    const restored = new LatencyHistogram({ lowestUs: parsed.lowest, highestUs: parsed.highest, significantDigits: parsed.significantDigits }, histogram);
+    const restored = new LatencyHistogram(
+      { lowestUs: parsed.lowest, highestUs: parsed.highest, significantDigits: parsed.significantDigits },
+      histogram,
+    );
     if (histogram.highestTrackableValue !== parsed.highest) {
-      throw new RangeError(`stored histogram says highest ${parsed.highest} µs but its data was recorded up to ${histogram.highestTrackableValue} µs`);
+      throw new RangeError(
+        `stored histogram says highest ${parsed.highest} µs but its data was recorded up to ${histogram.highestTrackableValue} µs`,
+      );
     }
     if (restored.count !== parsed.count) {
       throw new RangeError(`stored histogram says count ${parsed.count} but its data holds ${restored.count} values`);

@@ -44,6 +44,9 @@ export class LatencyRecorder {
   }
 
   static fromJSON(stored: StoredLatencies): LatencyRecorder {
-    return new LatencyRecorder({}, { corrected: LatencyHistogram.fromJSON(stored.corrected), uncorrected: LatencyHistogram.fromJSON(stored.uncorrected) });
+    return new LatencyRecorder(
+      {},
+      { corrected: LatencyHistogram.fromJSON(stored.corrected), uncorrected: LatencyHistogram.fromJSON(stored.uncorrected) },
+    );
   }
 }

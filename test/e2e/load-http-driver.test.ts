@@ -54,10 +54,24 @@ describe('HttpDriver', () => {
         res.end('{"ok":true}');
       });
     });
-    const driver = await connect({ url: target.url, method: 'POST', path: '/orders?x=1', headers: { 'X-N': 'one' }, body: '{"n":1}', connections: 2 });
+    const driver = await connect({
+      url: target.url,
+      method: 'POST',
+      path: '/orders?x=1',
+      headers: { 'X-N': 'one' },
+      body: '{"n":1}',
+      connections: 2,
+    });
     await Promise.all([0, 1, 2, 3].map((i) => driver.fire(arrival(i))));
     const results = driver.results();
-    expect(results).toMatchObject({ requests: 4, failed: 2, unexpectedStatus: 2, timeouts: 0, errors: 0, statusCounts: { '201': 2, '503': 2 } });
+    expect(results).toMatchObject({
+      requests: 4,
+      failed: 2,
+      unexpectedStatus: 2,
+      timeouts: 0,
+      errors: 0,
+      statusCounts: { '201': 2, '503': 2 },
+    });
     expect(results.latency.count).toBe(4);
     expect(target.requests[0]).toMatchObject({ method: 'POST', url: '/orders?x=1' });
     expect(target.requests[0]!.headers['x-n']).toBe('one');

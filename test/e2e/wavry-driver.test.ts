@@ -78,7 +78,7 @@ describe('wavry sessions', () => {
     const report = await run(
       'wavry-fallback',
       stack({ hostBEnv: ', env: { WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9" }' }) +
-        workload('  relayShare: 0\n  hosts: [host-b]\n  handshakeAttempts: 3\n  handshakeInterval: 300ms').replace('  hosts: [host-a, host-b]\n', ''),
+        workload('  relayShare: 0\n  hosts: [host-b]\n  handshakeAttempts: 3\n  handshakeInterval: 1s').replace('  hosts: [host-a, host-b]\n', ''),
     );
     expect(report.slis.session_setup_success).toMatchObject({ count: 8, total: 8 });
     expect(report.slis.relay_share).toMatchObject({ count: 8, total: 8 });
