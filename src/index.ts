@@ -18,12 +18,15 @@ export { planStack, startOrder, directLinks, type LinkRouter } from './runtime/s
 export { RunRegistry, reapDeadRuns } from './runtime/run-registry.ts';
 
 export { EmbeddedToxiproxy, type StartedEmbeddedToxiproxy } from './faults/embedded-toxiproxy.ts';
-export { ToxiproxyControl } from './faults/toxiproxy-control.ts';
+export { ToxiproxyControl, type ToxicDefinition, type ProxyDefinition } from './faults/toxiproxy-control.ts';
+export { runToxiproxyServer } from './faults/run-toxiproxy-server.ts';
 
 export { ArrivalScheduler } from './load/arrival-scheduler.ts';
 export { arrivalSchedule } from './load/arrival-schedule.ts';
 export { LatencyHistogram } from './load/latency-histogram.ts';
 export { LatencyRecorder } from './load/latency-recorder.ts';
+export { HttpDriver } from './load/http-driver.ts';
+export { HttpWorkloadDriver } from './load/http-workload-driver.ts';
 export type { WorkloadDriver, Arrival as WorkloadArrival } from './load/workload-driver.ts';
 
 export { sliCatalog, type SliDefinition } from './sli/catalog.ts';
