@@ -14,16 +14,13 @@ const toxicity = z.number().min(0).max(1).meta({
 const probability = z.number().min(0).max(1);
 
 const common = {
-  /** When the fault starts, from the start of the load. */
-  at: durationMs,
+  at: durationMs.describe('When the fault starts, from the start of the load.'),
   /** How long it lasts; omitted means until the end of the run. */
   for: positiveDurationMs.optional(),
-  /** The link, as `from->to` (one direction of traffic), `from<->to` (both links), or a proxy name `from_to_to`. */
-  link: z.string().min(1),
+  link: z.string().min(1).describe('The link, as `from->to` (one direction of traffic), `from<->to` (both links), or a proxy name `from_to_to`.'),
   stream: stream.optional(),
   toxicity: toxicity.optional(),
-  /** Skip the check that the fault took effect before it counts. */
-  skipVerify: z.boolean().optional(),
+  skipVerify: z.boolean().optional().describe('Skip the check that the fault took effect before it counts.'),
 };
 
 /** A linear ramp of one attribute from `from` to `to` over the fault's `for` duration. */
@@ -31,8 +28,7 @@ const ramp = z.strictObject({
   attribute: z.string().min(1),
   from: z.number().nonnegative(),
   to: z.number().nonnegative(),
-  /** How often the attribute is updated while ramping. */
-  step: positiveDurationMs.default(1_000),
+  step: positiveDurationMs.default(1_000).describe('How often the attribute is updated while ramping.'),
 });
 
 export const faultSchema = z.discriminatedUnion('type', [
@@ -48,8 +44,7 @@ export const faultSchema = z.discriminatedUnion('type', [
     type: z.literal('loss'),
     probability,
     correlation: z.number().min(0).max(1).default(0),
-    /** TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row. */
-    rto: z.number().positive().optional(),
+    rto: z.number().positive().optional().describe('TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row.'),
     ramp: ramp.optional(),
   }),
   z.strictObject({ ...common, type: z.literal('duplicate'), probability }),
@@ -65,8 +60,7 @@ export const faultsSchema = z.strictObject({
    */
   server: z.enum(['embedded', 'toxiproxy', 'toxiproxy-container']).default('embedded'),
   url: z.string().optional(),
-  /** Verify each fault's effect with a probe before it counts. */
-  verify: z.boolean().default(true),
+  verify: z.boolean().default(true).describe('Verify each fault\'s effect with a probe before it counts.'),
   timeline: z.array(faultSchema).default([]),
 });
 export type FaultsSpec = z.output<typeof faultsSchema>;

@@ -14,8 +14,7 @@ export const constantArrivalRate = z.strictObject({
   timeUnit,
   duration: positiveDurationMs,
   maxVUs,
-  /** Time after the last arrival to wait for answers still in flight. */
-  gracefulStop: positiveDurationMs.default(10_000),
+  gracefulStop: positiveDurationMs.default(10_000).describe('Time after the last arrival to wait for answers still in flight.'),
 });
 
 export const rampingArrivalRate = z.strictObject({

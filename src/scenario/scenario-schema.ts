@@ -13,24 +13,20 @@ const thresholdEntry = z.union([
   z.string(),
   z.strictObject({
     threshold: z.string(),
-    /** Stop the load as soon as this threshold fails (checked once per second). */
-    abortOnFail: z.boolean().default(false),
+    abortOnFail: z.boolean().default(false).describe('Stop the load as soon as this threshold fails (checked once per second).'),
     /** Do not judge abortOnFail before this much load has run. */
     delayAbortEval: durationMs.default(0),
   }),
 ]);
 
 export const scenarioSchema = z.strictObject({
-  /** Format version of this file. */
-  version: z.literal(1).default(1),
+  version: z.literal(1).default(1).describe('Format version of this file.'),
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'use letters, digits, dot, dash, underscore' }),
   description: z.string().optional(),
-  /** The release under test; default release of every service. */
-  release: z.string().min(1),
+  release: z.string().min(1).describe('The release under test; default release of every service.'),
   /** Where services run: local processes (default), containers, or already running. */
   runtime: z.enum(['process', 'docker', 'external']).default('process'),
-  /** Seed of every random choice (message mix, jitter, toxicity), recorded in the report for replay. */
-  seed: z.number().int().nonnegative().default(1),
+  seed: z.number().int().nonnegative().default(1).describe('Seed of every random choice (message mix, jitter, toxicity), recorded in the report for replay.'),
   /** Allow targets outside loopback (127.0.0.0/8, ::1). Off by default: drill refuses other addresses. */
   allowNonLoopback: z.boolean().default(false),
   services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'service names are lower-case letters, digits and dashes' }), serviceSchema).refine((s) => Object.keys(s).length > 0, { message: 'needs at least one service' }),
@@ -38,12 +34,10 @@ export const scenarioSchema = z.strictObject({
   load: loadSchema,
   workload: workloadSchema,
   faults: faultsSchema.default({ server: 'embedded', verify: true, timeline: [] }),
-  /** SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`). */
-  thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}),
+  thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}).describe('SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`).'),
   report: z
     .strictObject({
-      /** Folder runs write into; each run gets `<dir>/<scenario>-<timestamp>/`. */
-      dir: z.string().default('reports'),
+      dir: z.string().default('reports').describe('Folder runs write into; each run gets `<dir>/<scenario>-<timestamp>/`.'),
       /** Time-series bucket for the report timeline. */
       interval: positiveDurationMs.default(1_000),
     })

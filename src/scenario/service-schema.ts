@@ -8,36 +8,29 @@ export type ServiceKind = (typeof serviceKinds)[number];
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const readinessSchema = z.strictObject({
-  /** Named port the probe uses (default: the kind's health port). */
-  port: z.string().optional(),
+  port: z.string().optional().describe('Named port the probe uses (default: the kind\'s health port).'),
   /** HTTP path answering 2xx when ready (default: the kind's readiness path). */
   path: z.string().startsWith('/').optional(),
-  /** Give up after this long. */
-  timeout: positiveDurationMs.default(20_000),
+  timeout: positiveDurationMs.default(20_000).describe('Give up after this long.'),
   interval: positiveDurationMs.default(100),
 });
 
 export const serviceSchema = z
   .strictObject({
     kind: z.enum(serviceKinds, { message: `unknown service kind; expected one of ${serviceKinds.join(', ')}` }),
-    /** Stand-in program from `fixtures/<name>` (default: the kind). */
-    fixture: z.string().optional(),
+    fixture: z.string().optional().describe('Stand-in program from `fixtures/<name>` (default: the kind).'),
     /** argv of your own build of the real system; use `${ports.NAME}` and `${links.SERVICE.PORT}` in args and env. */
     command: z.array(z.string()).min(1).optional(),
-    /** Working directory for `command`. */
-    cwd: z.string().optional(),
+    cwd: z.string().optional().describe('Working directory for `command`.'),
     /** A container image (container runtime). */
     image: z.string().optional(),
-    /** An already-running service: only its base URL is known (external runtime). */
-    url: z.string().url().optional(),
+    url: z.string().url().optional().describe('An already-running service: only its base URL is known (external runtime).'),
     /** Release of this service (default: the scenario's `release`). Selects the fixture's behaviour profile. */
     release: z.string().optional(),
     env: z.record(z.string(), envValue).default({}),
-    /** Named ports: 0 (default) allocates a free loopback port at start. */
-    ports: z.record(z.string(), z.number().int().min(0).max(65_535)).default({}),
+    ports: z.record(z.string(), z.number().int().min(0).max(65_535)).default({}).describe('Named ports: 0 (default) allocates a free loopback port at start.'),
     readiness: readinessSchema.optional(),
-    /** Services that must be ready before this one starts (links add their targets implicitly). */
-    dependsOn: z.array(z.string()).default([]),
+    dependsOn: z.array(z.string()).default([]).describe('Services that must be ready before this one starts (links add their targets implicitly).'),
     /** Time to wait for a graceful stop (SIGTERM) before SIGKILL. */
     stopTimeout: durationMs.default(5_000),
   })
@@ -52,8 +45,7 @@ export type ServiceSpec = z.output<typeof serviceSchema>;
 export const linkSchema = z.strictObject({
   from: z.string(),
   to: z.string(),
-  /** Named port of `to` the link carries (default: the kind's main port). */
-  port: z.string().optional(),
+  port: z.string().optional().describe('Named port of `to` the link carries (default: the kind\'s main port).'),
   protocol: z.enum(['tcp', 'udp']).default('tcp'),
 });
 export type LinkSpec = z.output<typeof linkSchema>;

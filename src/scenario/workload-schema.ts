@@ -10,12 +10,10 @@ const phoneNumber = z.string().regex(/^\+\d{6,15}$/, { message: 'expected an E.1
 /** Signal bot stack: each arrival is one inbound user message injected at the bridge; the reply is observed in the bridge's send log. */
 export const signalWorkload = z.strictObject({
   type: z.literal('signal'),
-  /** The bridge service (kind bridge). */
-  bridge: z.string(),
+  bridge: z.string().describe('The bridge service (kind bridge).'),
   /** The bot services that answer (kind bot); their /metrics are sampled over time. */
   bots: z.array(z.string()).min(1),
-  /** The bot's own number: the account messages are delivered to. */
-  account: phoneNumber.default('+15550000001'),
+  account: phoneNumber.default('+15550000001').describe('The bot\'s own number: the account messages are delivered to.'),
   /** Distinct simulated senders; each arrival picks one at random. */
   users: z.number().int().positive().default(50),
   /** Message mix: text sent and relative weight. The bot's triggers are `!ping`, `!slow`, `!fail`. */
@@ -23,12 +21,10 @@ export const signalWorkload = z.strictObject({
     .array(z.strictObject({ text: z.string().min(1), weight: z.number().positive().default(1), expectReply: z.boolean().default(true) }))
     .min(1)
     .default([{ text: '!ping', weight: 1, expectReply: true }]),
-  /** Share of group messages (groupInfo set). */
-  groupShare: z.number().min(0).max(1).default(0),
+  groupShare: z.number().min(0).max(1).default(0).describe('Share of group messages (groupInfo set).'),
   /** Share of arrivals that re-emit an earlier (source, timestamp) pair, to exercise dedupe. */
   duplicateShare: z.number().min(0).max(1).default(0),
-  /** A reply later than this counts as missing. */
-  replyTimeout: positiveDurationMs.default(10_000),
+  replyTimeout: positiveDurationMs.default(10_000).describe('A reply later than this counts as missing.'),
   /** How often bot /metrics and /dlq are sampled. */
   sampleInterval: positiveDurationMs.default(1_000),
 });
@@ -36,14 +32,12 @@ export const signalWorkload = z.strictObject({
 /** Plain HTTP requests against one service or URL: for external targets and smoke loads. */
 export const httpWorkload = z.strictObject({
   type: z.literal('http'),
-  /** A service name with its port (`bridge.http`) or a URL. */
-  target: z.string(),
+  target: z.string().describe('A service name with its port (`bridge.http`) or a URL.'),
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']).default('GET'),
   path: z.string().startsWith('/').default('/'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
-  /** Responses with these status codes count as success. */
-  expectStatus: z.array(z.number().int()).default([200, 201, 204]),
+  expectStatus: z.array(z.number().int()).default([200, 201, 204]).describe('Responses with these status codes count as success.'),
   connections: z.number().int().positive().default(10),
   timeout: positiveDurationMs.default(10_000),
 });
@@ -56,30 +50,23 @@ export const httpWorkload = z.strictObject({
  */
 export const wavryWorkload = z.strictObject({
   type: z.literal('wavry'),
-  /** The gateway clients sign in and signal through (kind gateway). */
-  gateway: z.string(),
+  gateway: z.string().describe('The gateway clients sign in and signal through (kind gateway).'),
   /** The master whose relay registry and lease flow are observed (kind master). */
   master: z.string(),
-  /** Hosts clients connect to (kind host); each session picks one. */
-  hosts: z.array(z.string()).min(1),
+  hosts: z.array(z.string()).min(1).describe('Hosts clients connect to (kind host); each session picks one.'),
   /** Relays whose metrics are sampled (kind relay). */
   relays: z.array(z.string()).default([]),
-  /** Share of clients "behind NAT": they ignore the direct address and go through a relay. */
-  relayShare: z.number().min(0).max(1).default(0.3),
+  relayShare: z.number().min(0).max(1).default(0.3).describe('Share of clients "behind NAT": they ignore the direct address and go through a relay.'),
   /** How long a connected session lasts. */
   sessionDuration: positiveDurationMs.default(10_000),
-  /** Input events per second each connected session sends. */
-  inputRate: z.number().positive().default(60),
+  inputRate: z.number().positive().default(60).describe('Input events per second each connected session sends.'),
   pingInterval: positiveDurationMs.default(500),
-  /** Offer → answer limit (the real client's 20 s). */
-  setupTimeout: positiveDurationMs.default(20_000),
+  setupTimeout: positiveDurationMs.default(20_000).describe('Offer → answer limit (the real client\'s 20 s).'),
   /** REQUEST_RELAY → RELAY_CREDENTIALS limit (8 s). */
   relayCredentialsTimeout: positiveDurationMs.default(8_000),
-  /** Handshake attempts over the data path and the wait for each (6 × 2 s). */
-  handshakeAttempts: z.number().int().positive().default(6),
+  handshakeAttempts: z.number().int().positive().default(6).describe('Handshake attempts over the data path and the wait for each (6 × 2 s).'),
   handshakeInterval: positiveDurationMs.default(2_000),
-  /** Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off). */
-  controlPlaneRelays: z.number().int().nonnegative().default(4),
+  controlPlaneRelays: z.number().int().nonnegative().default(4).describe('Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off).'),
   /** How often relay inventory and metrics are sampled. */
   sampleInterval: positiveDurationMs.default(1_000),
 });
