@@ -10,6 +10,7 @@ interface BenchModule {
 const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'load-generator', load: () => import('./load-generator.ts') },
   { name: 'proxy', load: () => import('./proxy.ts') },
+  { name: 'wavry-sessions', load: () => import('./wavry-sessions.ts') },
 ];
 
 const wanted = process.argv.slice(2);

@@ -8,10 +8,12 @@
 # Environment:
 #   DOCKERD_LOG        where a dockerd started here writes its log (default /var/log/dockerd.log)
 #   DOCKER_WAIT_SECONDS how long to wait for a started engine to answer, s (default 60)
+#   DOCKERD_FLAGS      extra flags for a dockerd started here (default none)
 set -euo pipefail
 
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 DOCKER_WAIT_SECONDS="${DOCKER_WAIT_SECONDS:-60}"
+DOCKERD_FLAGS="${DOCKERD_FLAGS:-}"
 
 say() { echo "setup-docker: $*"; }
 fail() { echo "setup-docker: error: $*" >&2; exit 1; }
@@ -45,23 +47,46 @@ if engine_answers; then
   exit 0
 fi
 
-if pgrep -x dockerd >/dev/null 2>&1; then
-  say "a dockerd process exists but does not answer yet; waiting for it"
-else
-  say "starting dockerd in the background (log: $DOCKERD_LOG)"
+dockerd_running() {
+  if command -v pgrep >/dev/null 2>&1; then pgrep -x dockerd >/dev/null 2>&1; return; fi
+  [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null
+}
+
+start_dockerd() {
+  say "starting dockerd${*:+ $*} in the background (log: $DOCKERD_LOG)"
   as_root mkdir -p "$(dirname "$DOCKERD_LOG")"
   # setsid + nohup: the engine outlives this script and the shell that ran it.
-  as_root sh -c "nohup setsid dockerd >>'$DOCKERD_LOG' 2>&1 </dev/null &"
+  as_root sh -c "nohup setsid dockerd $* >>'$DOCKERD_LOG' 2>&1 </dev/null &"
+}
+
+# Waits up to DOCKER_WAIT_SECONDS; returns 1 early when the engine process died.
+wait_for_engine() {
+  waited=0
+  until engine_answers; do
+    if [ "$waited" -ge "$DOCKER_WAIT_SECONDS" ]; then return 1; fi
+    if [ "$waited" -ge 3 ] && ! dockerd_running; then return 1; fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+if dockerd_running; then
+  say "a dockerd process exists but does not answer yet; waiting for it"
+else
+  start_dockerd $DOCKERD_FLAGS
 fi
 
-waited=0
-until engine_answers; do
-  if [ "$waited" -ge "$DOCKER_WAIT_SECONDS" ]; then
-    echo "setup-docker: error: the engine did not answer within ${DOCKER_WAIT_SECONDS} s; last lines of $DOCKERD_LOG:" >&2
-    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
-    exit 1
-  fi
-  sleep 1
-  waited=$((waited + 1))
-done
+if ! wait_for_engine && ! dockerd_running; then
+  # Containers without NET_ADMIN cannot set up the default bridge; drill runs containers on host networking
+  # only, so an engine without bridge and iptables is enough.
+  say "dockerd exited; retrying without the default bridge and iptables (drill uses host networking only)"
+  start_dockerd $DOCKERD_FLAGS --iptables=false --ip6tables=false --bridge=none
+  wait_for_engine || true
+fi
+
+if ! engine_answers; then
+  echo "setup-docker: error: the engine did not answer within ${DOCKER_WAIT_SECONDS} s; last lines of $DOCKERD_LOG:" >&2
+  tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+  exit 1
+fi
 say "engine answers after ${waited} s: server $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')"

@@ -1,30 +1,67 @@
-/** The master's relay registry as gauges: assignable, draining and quarantined relays, and heartbeat age. */
-import type { RelayListEntry } from '../../wire/wavry.ts';
+/**
+ * A sample of the relay fleet: the master's registry (`/health` for the assignable count, `/v1/relays` for
+ * states and heartbeat ages, the control-plane relays left out) and the relays' own counters (`/metrics`).
+ * Whatever does not answer within a second is null in the sample.
+ */
+import type { MasterHealth, RelayCounters, RelayListEntry } from '../../wire/wavry.ts';
+import type { MasterApi } from './master-api.ts';
 
-/** A relay the master can assign: seen within 120 s and in a state selection accepts. */
-const FRESH_MS = 120_000;
-const ASSIGNABLE = new Set(['New', 'Probation', 'Active', 'Degraded']);
+const SCRAPE_TIMEOUT_MS = 1_000;
 
-export interface RelayInventory {
-  assignable: number;
+export interface RelayRegistrySummary {
   draining: number;
   quarantined: number;
-  /** Largest last_seen_ms_ago, ms. */
-  heartbeatAgeMs: number;
+  /** Largest `last_seen_ms_ago`, ms; null with no relay registered. */
+  heartbeatAgeMs: number | null;
 }
 
-export async function readRelayInventory(masterUrl: string, excludeIds: ReadonlySet<string> = new Set()): Promise<RelayInventory | undefined> {
+export interface InventorySample {
+  /** Relays the master can assign (its own count). */
+  assignable: number | null;
+  registry: RelayRegistrySummary | null;
+  /** Sums over the relays that answered. */
+  relays: { forwarded: number; dropped: number; leaseRejects: number } | null;
+}
+
+export function summarizeRegistry(list: readonly RelayListEntry[], ignore: ReadonlySet<string>): RelayRegistrySummary {
+  const relays = list.filter((relay) => !ignore.has(relay.relay_id));
+  return {
+    draining: relays.filter((relay) => relay.state === 'Draining').length,
+    quarantined: relays.filter((relay) => relay.state === 'Quarantined').length,
+    heartbeatAgeMs: relays.length ? Math.max(...relays.map((relay) => relay.last_seen_ms_ago)) : null,
+  };
+}
+
+async function relayCounters(healthUrl: string): Promise<RelayCounters | undefined> {
   try {
-    const response = await fetch(`${masterUrl}/v1/relays`, { signal: AbortSignal.timeout(1_000) });
-    if (!response.ok) return undefined;
-    const relays = ((await response.json()) as RelayListEntry[]).filter((r) => !excludeIds.has(r.relay_id));
-    return {
-      assignable: relays.filter((r) => r.last_seen_ms_ago <= FRESH_MS && ASSIGNABLE.has(r.state)).length,
-      draining: relays.filter((r) => r.state === 'Draining').length,
-      quarantined: relays.filter((r) => r.state === 'Quarantined').length,
-      heartbeatAgeMs: Math.max(0, ...relays.map((r) => r.last_seen_ms_ago)),
-    };
+    const response = await fetch(`${healthUrl}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
+    return response.ok ? ((await response.json()) as RelayCounters) : undefined;
   } catch {
-    return undefined; // a master that is down answers nothing; the gauges keep their last values
+    return undefined; // a relay that is down or restarting: the sample says so with nulls
   }
+}
+
+export async function sampleInventory(
+  master: MasterApi,
+  relayHealthUrls: readonly string[],
+  ignore: ReadonlySet<string>,
+): Promise<InventorySample> {
+  const [health, list, counters] = await Promise.all([
+    master.get('/health'),
+    master.get('/v1/relays'),
+    Promise.all(relayHealthUrls.map(relayCounters)),
+  ]);
+  const answered = counters.filter((c) => c !== undefined);
+  const sum = (pick: (c: RelayCounters) => number) => answered.reduce((total, c) => total + pick(c), 0);
+  return {
+    assignable: health.status === 200 ? ((health.body as MasterHealth).relays_assignable ?? null) : null,
+    registry: list.status === 200 && Array.isArray(list.body) ? summarizeRegistry(list.body as RelayListEntry[], ignore) : null,
+    relays: answered.length
+      ? {
+          forwarded: sum((c) => c.packets_forwarded),
+          dropped: sum((c) => c.dropped_packets),
+          leaseRejects: sum((c) => c.auth_reject_packets + c.wrong_relay_rejects + c.session_full_rejects),
+        }
+      : null,
+  };
 }

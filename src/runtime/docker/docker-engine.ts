@@ -26,7 +26,13 @@ export async function probeDockerEngine(timeoutMs = 10_000): Promise<DockerEngin
   try {
     const client = await Promise.race([getContainerRuntimeClient(), timeout]);
     const version = await Promise.race([client.container.dockerode.version(), timeout]);
-    return { reachable: true, client, endpoint: endpointOf(client.container.dockerode), serverVersion: version.Version, apiVersion: version.ApiVersion };
+    return {
+      reachable: true,
+      client,
+      endpoint: endpointOf(client.container.dockerode),
+      serverVersion: version.Version,
+      apiVersion: version.ApiVersion,
+    };
   } catch (error) {
     return { reachable: false, reason: `no Docker engine answers (${(error as Error).message}). ${SETUP_HINT}` };
   } finally {

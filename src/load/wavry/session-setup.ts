@@ -1,0 +1,205 @@
+/**
+ * Session setup as the real client does it (wavry-stack §1.5): sign up, Bind on the gateway, OFFER_RIFT to the
+ * host and wait for its ANSWER_RIFT within `setupTimeout`. A HelloAck with a reachable address, for a viewer not
+ * "behind NAT", leads to the direct path (a WebRTC data channel where the host answers offers, else its UDP
+ * address); otherwise, or when the direct path stays silent through the handshake attempts, REQUEST_RELAY,
+ * RELAY_CREDENTIALS within `relayCredentialsTimeout`, LEASE_PRESENT and FORWARD through the relay.
+ */
+import type { Clock } from '../../common/clock.ts';
+import type { WavryWorkloadSpec } from '../../scenario/workload-schema.ts';
+import type { LeaseRejectReason, RelayCredentials, RiftHello, RiftHelloAck } from '../../wire/wavry.ts';
+import { signIn, type ClientAccount } from './client-account.ts';
+import { openDirectUdpPath } from './direct-udp-path.ts';
+import { GatewaySignaling } from './gateway-signaling.ts';
+import type { HostCapabilities } from './host-capabilities.ts';
+import { WaitTimeout } from './mailbox.ts';
+import type { HandshakeBudget, MediaPath } from './media-path.ts';
+import { openRelayPath } from './relay-path.ts';
+import { SetupFailure, type SetupFailureReason } from './setup-failure.ts';
+import { parseHostPort, UdpEndpoint } from './udp-endpoint.ts';
+import { openWebRtcPath } from './webrtc-path.ts';
+
+export interface SessionPlan {
+  account: ClientAccount;
+  /** The viewer's own loopback source address. */
+  localAddress: string;
+  /** Username of the host to view. */
+  host: string;
+  /** Ignores the host's address and takes a relay (and advertises no address of its own). */
+  behindNat: boolean;
+}
+
+export interface SetupEvents {
+  leaseIssued(): void;
+  leaseRejected(reason: LeaseRejectReason | 'Unknown'): void;
+}
+
+export interface SetupDeps {
+  spec: WavryWorkloadSpec;
+  /** `http://host:port` of the gateway. */
+  gatewayUrl: string;
+  capabilities: HostCapabilities;
+  events: SetupEvents;
+  clock: Clock;
+}
+
+/** What a session holds open; the caller closes it whatever happens. */
+export interface SessionResources {
+  udp?: UdpEndpoint;
+  signaling?: GatewaySignaling;
+  path?: MediaPath;
+}
+
+/** Runs `step`; a failure that is not the session's own stop becomes SetupFailure(`reason` picks by error). */
+async function step<T>(
+  signal: AbortSignal,
+  reasonOf: (error: unknown) => SetupFailureReason,
+  what: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal.aborted || error instanceof SetupFailure) throw error;
+    throw new SetupFailure(reasonOf(error), `${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const timeoutOr = (otherwise: SetupFailureReason) => (error: unknown) => (error instanceof WaitTimeout ? 'bind_timeout' : otherwise);
+
+export async function setUpSession(plan: SessionPlan, deps: SetupDeps, held: SessionResources, signal: AbortSignal): Promise<MediaPath> {
+  const { spec, clock } = deps;
+  const setupEndsAt = clock.nowMs() + spec.setupTimeout;
+  const left = () => Math.max(0, setupEndsAt - clock.nowMs());
+  const udp = (held.udp = await UdpEndpoint.bind(plan.localAddress));
+  const token = await step(
+    signal,
+    () => 'auth',
+    'sign-in',
+    () => signIn(deps.gatewayUrl, plan.account, { localAddress: plan.localAddress, timeoutMs: left(), signal }),
+  );
+  // A refused upgrade (per-IP cap, origin) is an auth failure; running out of setup time on the way is a timeout.
+  const signaling = (held.signaling = await step(
+    signal,
+    () => (left() > 0 ? 'auth' : 'bind_timeout'),
+    'signaling',
+    () =>
+      GatewaySignaling.connect({
+        url: `${deps.gatewayUrl.replace(/^http/, 'ws')}/ws`,
+        localAddress: plan.localAddress,
+        timeoutMs: left(),
+        clock,
+        signal,
+      }),
+  ));
+  await step(signal, timeoutOr('auth'), 'bind', () => signaling.bind(token, left(), signal));
+  const ack = await step(
+    signal,
+    () => 'bind_timeout',
+    'offer',
+    () => offer(signaling, plan, udp, left(), signal),
+  );
+  const budget: HandshakeBudget = { attempts: spec.handshakeAttempts, intervalMs: spec.handshakeInterval };
+  const direct = ack.public_addr && !plan.behindNat ? parseHostPort(ack.public_addr) : undefined;
+  const directTried = direct !== undefined && direct.host.startsWith('127.');
+  if (directTried) {
+    const path = await openDirect(plan, deps, { udp, signaling, host: direct, budget, signal });
+    if (path) return path;
+  }
+  try {
+    return await viaRelay(plan, deps, { udp, signaling, budget, signal });
+  } catch (error) {
+    if (!directTried || !(error instanceof SetupFailure)) throw error;
+    throw new SetupFailure('direct_unreachable', `direct path silent, then ${error.message}`, { cause: error });
+  }
+}
+
+async function offer(
+  signaling: GatewaySignaling,
+  plan: SessionPlan,
+  udp: UdpEndpoint,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<RiftHelloAck> {
+  const hello: RiftHello = { client_name: plan.account.username, ...(plan.behindNat ? {} : { public_addr: udp.address }) };
+  signaling.send({ type: 'OFFER_RIFT', target_username: plan.host, hello_base64: Buffer.from(JSON.stringify(hello)).toString('base64') });
+  const reply = await signaling.inbox.take(
+    (m) => ((m.type === 'ANSWER_RIFT' && m.target_username === plan.host) || m.type === 'ERROR' ? m : undefined),
+    timeoutMs,
+    signal,
+  );
+  if (reply.type === 'ERROR') throw new Error(`gateway: ${reply.message}`);
+  const ack = JSON.parse(Buffer.from(reply.ack_base64, 'base64').toString('utf8')) as RiftHelloAck;
+  if (!ack.accepted) throw new Error(`host ${plan.host} did not accept the session`);
+  return ack;
+}
+
+interface PathContext {
+  udp: UdpEndpoint;
+  signaling: GatewaySignaling;
+  budget: HandshakeBudget;
+  signal: AbortSignal;
+}
+
+/** WebRTC first where the host may answer offers, else (or when it does not answer) its UDP address. */
+async function openDirect(
+  plan: SessionPlan,
+  deps: SetupDeps,
+  context: PathContext & { host: { host: string; port: number } },
+): Promise<MediaPath | undefined> {
+  const { clock, capabilities } = deps;
+  const known = capabilities.directTransport(plan.host);
+  if (known !== 'udp') {
+    const outcome = await openWebRtcPath({
+      signaling: context.signaling,
+      host: plan.host,
+      localAddress: plan.localAddress,
+      handshake: context.budget,
+      answerTimeoutMs: known === 'webrtc' ? Infinity : context.budget.intervalMs,
+      clock,
+      signal: context.signal,
+    }).catch((error: unknown) => {
+      if (context.signal.aborted) throw error;
+      return { kind: 'unanswered' as const };
+    });
+    if (outcome.kind === 'open') {
+      capabilities.learn(plan.host, 'webrtc');
+      return outcome.path;
+    }
+    if (outcome.kind === 'failed') return undefined;
+    capabilities.learn(plan.host, 'udp');
+  }
+  return openDirectUdpPath({ udp: context.udp, host: context.host, handshake: context.budget, clock, signal: context.signal });
+}
+
+async function viaRelay(plan: SessionPlan, deps: SetupDeps, context: PathContext): Promise<MediaPath> {
+  const { spec, clock, events } = deps;
+  const { signaling, signal } = context;
+  signaling.send({ type: 'REQUEST_RELAY', target_username: plan.host });
+  const credentials = await step(
+    signal,
+    () => 'relay_credentials_timeout',
+    'relay request',
+    async () => {
+      const reply = await signaling.inbox.take(
+        (m) => (m.type === 'RELAY_CREDENTIALS' || m.type === 'ERROR' ? m : undefined),
+        spec.relayCredentialsTimeout,
+        signal,
+      );
+      if (reply.type === 'ERROR') throw new Error(`gateway: ${reply.message}`);
+      return reply as RelayCredentials;
+    },
+  );
+  events.leaseIssued();
+  const outcome = await openRelayPath({ udp: context.udp, credentials, handshake: context.budget, clock, signal });
+  if (outcome.kind === 'open') return outcome.path;
+  if (outcome.kind === 'rejected') {
+    events.leaseRejected(outcome.reason);
+    throw new SetupFailure('lease_rejected', `relay ${credentials.addr} rejected the lease: ${outcome.reason}`);
+  }
+  const what = outcome.acked ? 'the host never answered through relay' : 'no ACK or REJECT from relay';
+  throw new SetupFailure(
+    'relay_unreachable',
+    `${what} ${credentials.addr} within ${spec.handshakeAttempts} × ${spec.handshakeInterval} ms`,
+  );
+}
