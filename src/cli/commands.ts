@@ -8,6 +8,8 @@ import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
 import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
 import { loadScenarioFile } from '../scenario/scenario-loader.ts';
+import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
+import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 
 export interface CommandIo {
@@ -29,7 +31,7 @@ Usage:
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
-  drill --help
+${dockerUsage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -71,14 +73,14 @@ const run: Command = async (args, io) => {
       io.stderr.write(`\ndrill: ${signal}: stopping the load, writing the report and tearing down (again to kill at once)\n`);
       controller.abort(new Error(signal));
     } else {
-      const killed = killOwnChildren();
+      const killed = killOwnChildren() + removeOwnContainersSync();
       io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
       process.exit(ExitCode.Infrastructure);
     }
   };
   // A bug that escapes the run (a throw in a timer) must not leave the stack running.
   const onCrash = (error: unknown) => {
-    const killed = killOwnChildren();
+    const killed = killOwnChildren() + removeOwnContainersSync();
     io.stderr.write(`drill: internal error, killed ${killed} process group(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(ExitCode.Infrastructure);
   };
@@ -105,7 +107,8 @@ const run: Command = async (args, io) => {
 };
 
 const reap: Command = async (_args, io) => {
-  const results = await reapDeadRuns({ logger: createLogger(io.stderr, 'info') });
+  const logger = createLogger(io.stderr, 'info');
+  const results = await reapDeadRuns({ logger, removeContainers: dockerContainerRemover(logger) });
   io.stdout.write(results.length ? `reaped ${results.length} dead run(s)\n` : 'nothing to reap\n');
   return ExitCode.Pass;
 };
@@ -131,4 +134,4 @@ const toxiproxy: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy };
+export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor };

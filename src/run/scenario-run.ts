@@ -10,6 +10,7 @@ import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { Report } from '../report/report-schema.ts';
+import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
@@ -43,7 +44,7 @@ export interface RunOutcome {
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
   const { scenario } = loaded;
   const logger = options.logger ?? silentLogger;
-  await reapDeadRuns({ ...(options.stateDir ? { stateDir: options.stateDir } : {}), logger });
+  await reapDeadRuns({ ...(options.stateDir ? { stateDir: options.stateDir } : {}), logger, removeContainers: dockerContainerRemover(logger) });
 
   const runId = newRunId(scenario.name);
   const runDir = path.resolve(options.cwd, scenario.report.dir, runId);
@@ -69,7 +70,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   try {
     faults = await FaultLayer.open(scenario, logger);
     const plans = await planStack(scenario, runDir, faults?.links ?? directLinks);
-    stack = await RunningStack.start(new ProcessRuntime(registry, logger), plans, {
+    // The container runtime (and testcontainers) loads only when a scenario asks for it.
+    const runtime =
+      scenario.runtime === 'docker'
+        ? new (await import('../runtime/docker/docker-runtime.ts')).DockerRuntime(registry, logger)
+        : new ProcessRuntime(registry, logger);
+    stack = await RunningStack.start(runtime, plans, {
       logger,
       signal: options.signal,
       onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
@@ -141,10 +147,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 
 async function collectUsage(stack: RunningStack): Promise<Record<string, { cpuSeconds: number; rssBytes: number } | undefined>> {
   const usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
-  for (const name of stack.serviceNames) {
-    const state = stack.state(name);
-    usage[name] = state.state === 'running' ? await state.usage() : undefined;
-  }
+  // In parallel: the container engine takes about a second per stats call.
+  await Promise.all(
+    stack.serviceNames.map(async (name) => {
+      const state = stack.state(name);
+      usage[name] = state.state === 'running' ? await state.usage() : undefined;
+    }),
+  );
   return usage;
 }
 

@@ -152,7 +152,13 @@ export async function reapDeadRuns(options: {
     if (containers.length > 0) {
       // Keep the record until something that can remove containers gets to it.
       if (!options.removeContainers) continue;
-      await options.removeContainers(containers, record.runId);
+      try {
+        await options.removeContainers(containers, record.runId);
+      } catch (error) {
+        // The engine is unreachable: keep the record for a later start rather than fail this one.
+        options.logger?.warn(`Could not remove containers of dead run ${record.runId}: ${(error as Error).message}`);
+        continue;
+      }
     }
     rmSync(file, { force: true });
     options.logger?.warn(
