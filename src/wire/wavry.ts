@@ -392,6 +392,8 @@ export interface HostHealth {
     pings_answered: number;
     direct_packets: number;
     relay_packets: number;
+    /** WebRTC offers answered with a data channel. */
+    webrtc_offers_answered: number;
   };
   /** Reason name of the most recent LEASE_REJECT, if any. */
   last_lease_reject: LeaseRejectReason | null;

@@ -109,10 +109,11 @@ thresholds:
   });
 
   it('falls back to a relay when the direct path never answers', async () => {
-    // host-b advertises an address where nothing listens: its viewers try 3 × 500 ms, then take a relay.
+    // host-b ignores WebRTC offers and advertises a UDP address where nothing listens: its viewers try
+    // 3 × 500 ms on each, then take a relay.
     const report = await run(
       'wavry-fallback',
-      stack({ hostB: ', env: { WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9" }' }) +
+      stack({ hostB: ', env: { WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9", WAVRY_HOST_WEBRTC: "0" }' }) +
         workload(`  hosts: [host-b]
   relayShare: 0
   handshakeAttempts: 3

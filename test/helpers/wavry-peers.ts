@@ -1,20 +1,12 @@
 /**
  * The Wavry stack for tests and benches that drive the session workload directly: master, relays, gateway and
- * hosts as real fixture processes on loopback, and the WavryDriver targets that point at them. Also a host peer
- * that answers WebRTC offers (`WebRtcHostPeer`), standing in for the host fixture until it does so itself.
+ * hosts as real fixture processes on loopback, and the WavryDriver targets that point at them.
  */
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DataChannel, PeerConnection } from 'node-datachannel';
-import WebSocket from 'ws';
-import { decodeMedia, echoOf, encodeMedia } from '../../fixtures/wavry-common/media-packet.ts';
-import { decodeCandidate, encodeCandidate } from '../../src/load/wavry/ice-candidate.ts';
-import { decodeSignalFrame, encodeSignalFrame } from '../../src/load/wavry/signal-frames.ts';
 import type { WavryTargets } from '../../src/load/wavry/wavry-driver.ts';
-import { closePeerConnection, openPeerConnection, releaseWebRtcIfIdle } from '../../src/load/wavry/webrtc-peers.ts';
-import type { FixtureListening, FlatSignal, GatewayAuthResponse, HostHealth, MasterHealth, RiftHelloAck } from '../../src/wire/wavry.ts';
+import type { FixtureListening, HostHealth, MasterHealth } from '../../src/wire/wavry.ts';
 import { startFixture, type FixtureProcess } from './fixture-process.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef-0123';
@@ -166,125 +158,5 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/**
- * A host that answers WebRTC offers, as the host fixture is to: it signs up and binds on the gateway (wavry-common
- * dialect, as the real host), answers OFFER_RIFT with its UDP address, and on `OFFER{sdp}` opens a peer
- * connection bound to 127.0.0.1, answers, trickles its candidates back through the gateway, and echoes media on
- * the data channel (Input → Frame, Ping → Pong). Its UDP socket echoes too.
- */
-export class WebRtcHostPeer implements AsyncDisposable {
-  /** OFFERs answered, data-channel messages echoed, UDP datagrams echoed. */
-  readonly counts = { offers: 0, channelMessages: 0, udpMessages: 0 };
-  private readonly connections = new Set<PeerConnection>();
-  private readonly channels = new Set<DataChannel>();
-
-  private constructor(
-    readonly username: string,
-    private readonly socket: WebSocket,
-    private readonly udp: dgram.Socket,
-  ) {
-    socket.on('message', (data) => {
-      const message = decodeSignalFrame(String(data));
-      if (message) void this.onSignal(message);
-    });
-    udp.on('message', (datagram, from) => {
-      const media = datagram.length > 1 ? decodeMedia(datagram) : undefined;
-      const reply = media && echoOf(media);
-      if (!reply) return;
-      this.counts.udpMessages++;
-      udp.send(encodeMedia(reply), from.port, from.address);
-    });
-  }
-
-  static async start(gatewayUrl: string, username: string): Promise<WebRtcHostPeer> {
-    const response = await fetch(`${gatewayUrl}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `${username}@hosts.test`,
-        password: `${username}-password`,
-        display_name: username,
-        username,
-        public_key: 'ab'.repeat(32),
-      }),
-    });
-    const { token } = (await response.json()) as GatewayAuthResponse;
-    const udp = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-    const socket = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}/ws`);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const peer = new WebRtcHostPeer(username, socket, udp);
-    const bound = new Promise<void>((resolve) =>
-      socket.on('message', (data) => decodeSignalFrame(String(data))?.type === 'BOUND' && resolve()),
-    );
-    peer.send({ type: 'BIND', token });
-    await bound;
-    return peer;
-  }
-
-  private send(message: FlatSignal): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encodeSignalFrame(message, 'flat'));
-  }
-
-  private async onSignal(message: FlatSignal): Promise<void> {
-    if (message.type === 'OFFER_RIFT') {
-      const ack: RiftHelloAck = {
-        accepted: true,
-        session_id: crypto.randomUUID(),
-        session_alias: 1,
-        public_addr: `127.0.0.1:${this.udp.address().port}`,
-      };
-      this.send({
-        type: 'ANSWER_RIFT',
-        target_username: message.target_username,
-        ack_base64: Buffer.from(JSON.stringify(ack)).toString('base64'),
-      });
-    } else if (message.type === 'OFFER') {
-      this.counts.offers++;
-      // Set before the first await: the viewer's candidates follow its offer at once.
-      this.byViewer.set(message.target_username, this.answer(message.target_username, message.sdp));
-    } else if (message.type === 'CANDIDATE') {
-      const candidate = decodeCandidate(message.candidate);
-      const connection = await this.byViewer.get(message.target_username);
-      if (candidate && connection) connection.addRemoteCandidate(candidate.candidate, candidate.sdpMid);
-    }
-  }
-
-  private readonly byViewer = new Map<string, Promise<PeerConnection>>();
-
-  private async answer(viewer: string, sdp: string): Promise<PeerConnection> {
-    const connection = await openPeerConnection(`host-${this.username}`, '127.0.0.1');
-    this.connections.add(connection);
-    connection.onLocalDescription(
-      (answer, type) => type === 'answer' && this.send({ type: 'ANSWER', target_username: viewer, sdp: answer }),
-    );
-    connection.onLocalCandidate((candidate, mid) =>
-      this.send({ type: 'CANDIDATE', target_username: viewer, candidate: encodeCandidate(candidate, mid) }),
-    );
-    connection.onDataChannel((channel: DataChannel) => {
-      this.channels.add(channel);
-      channel.onMessage((data) => {
-        const media = typeof data === 'string' ? undefined : decodeMedia(Buffer.from(data as Buffer));
-        const reply = media && echoOf(media);
-        if (!reply) return;
-        this.counts.channelMessages++;
-        channel.sendMessageBinary(encodeMedia(reply));
-      });
-    });
-    connection.setRemoteDescription(sdp, 'offer');
-    return connection;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.socket.terminate();
-    this.udp.close();
-    // Channels before connections: node-datachannel's cleanup() crashes on a channel left on a closed connection.
-    for (const channel of this.channels) channel.close();
-    for (const connection of this.connections) closePeerConnection(connection);
-    this.connections.clear();
-    await releaseWebRtcIfIdle();
   }
 }

@@ -7,7 +7,7 @@
 import type { DataChannel, PeerConnection } from 'node-datachannel';
 import type { Clock } from '../../common/clock.ts';
 import type { GatewaySignaling } from './gateway-signaling.ts';
-import { decodeCandidate, encodeCandidate } from './ice-candidate.ts';
+import { decodeCandidate, encodeCandidate } from '../../wire/ice-candidate.ts';
 import { Mailbox, WaitTimeout } from './mailbox.ts';
 import { decodeMedia, encodeMedia, SequenceCounter } from './media-frames.ts';
 import type { HandshakeBudget, MediaPath } from './media-path.ts';

@@ -146,6 +146,8 @@ function copyPackages(roots: string[], target: string): string[] {
   mkdirSync(target, { recursive: true });
   for (const key of dependencyClosure(lock, roots)) {
     const from = path.join(packageRoot, key);
+    // npm installs only the optional packages of this platform (node-datachannel's prebuilt binaries, say).
+    if (!existsSync(from) && lock.packages[key]?.optional) continue;
     if (!existsSync(from)) throw new InfrastructureError(`${key} is in package-lock.json but not installed; run \`npm ci\``);
     const to = path.join(target, key.slice('node_modules/'.length));
     const native = existsSync(path.join(from, 'binding.gyp'));

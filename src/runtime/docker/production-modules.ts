@@ -7,7 +7,10 @@ import { isBuiltin } from 'node:module';
 
 /** The part of a `package-lock.json` (lockfile version 2 or 3) this reads. */
 export interface PackageLock {
-  packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; link?: boolean }>;
+  packages: Record<
+    string,
+    { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; link?: boolean; optional?: boolean }
+  >;
 }
 
 /** Specifiers of `import … from 'x'`, `import 'x'`, `export … from 'x'` and `import('x')` in compiled JavaScript. */
