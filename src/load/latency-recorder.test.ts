@@ -11,6 +11,14 @@ describe('LatencyRecorder', () => {
     expect(recorder.uncorrected.maxMs).toBeCloseTo(5, 1);
   });
 
+  it('times a request sent before its intended start from its send', () => {
+    const recorder = new LatencyRecorder();
+    // Intended at 100 ms, sent 0.8 ms early (the scheduler's timer slack), answered at 101 ms.
+    recorder.record(100, 99.2, 101);
+    expect(recorder.corrected.maxMs).toBeCloseTo(1.8, 2);
+    expect(recorder.uncorrected.maxMs).toBeCloseTo(1.8, 2);
+  });
+
   it('round-trips and merges both histograms', () => {
     const a = new LatencyRecorder();
     const b = new LatencyRecorder();

@@ -23,9 +23,12 @@ export class LatencyRecorder {
     this.uncorrected = histograms?.uncorrected ?? new LatencyHistogram(options);
   }
 
-  /** Records one response. All three times are monotonic clock ms; `sentAtMs` is never before `intendedAtMs` in practice. */
+  /**
+   * Records one response. All three times are monotonic clock ms. A request sent before its intended time (the
+   * scheduler's timer slack) is timed from its send: corrected latency is never shorter than uncorrected.
+   */
   record(intendedAtMs: number, sentAtMs: number, doneAtMs: number): void {
-    this.corrected.recordMs(doneAtMs - intendedAtMs);
+    this.corrected.recordMs(doneAtMs - (sentAtMs < intendedAtMs ? sentAtMs : intendedAtMs));
     this.uncorrected.recordMs(doneAtMs - sentAtMs);
   }
 

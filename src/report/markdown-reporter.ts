@@ -48,6 +48,15 @@ export function renderMarkdown(report: Report): string {
     }
     lines.push('');
   }
+  if (report.steps.length) {
+    lines.push('## Drill steps', '', '| | step | action | t | recovery | checks |', '|---|---|---|---|---|---|');
+    for (const step of report.steps) {
+      const checks = step.checks.map((c) => `${c.target}${c.passedAfterMs !== undefined ? ` after ${formatNumber(c.passedAfterMs / 1_000)} s` : `: ${c.last ?? 'no answer'}`}`).join('; ');
+      const recovery = step.recoveryMs !== undefined ? `${formatNumber(step.recoveryMs / 1_000)} s` : (step.error ?? 'not recovered');
+      lines.push(`| ${step.pass ? '✅' : '❌'} | ${step.name} | ${step.action} ${step.service}${step.release ? ` → ${step.release}` : ''} | ${formatNumber(step.tMs / 1_000)} s | ${recovery} | ${checks || '–'} |`);
+    }
+    lines.push('');
+  }
   lines.push('## SLIs', '', '| SLI | value |', '|---|---|');
   for (const [name, value] of Object.entries(report.slis)) lines.push(`| ${name} | ${describeSli(value)} |`);
   lines.push('');

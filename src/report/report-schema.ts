@@ -79,6 +79,33 @@ export const timelineEventSchema = z.object({
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 
+/** One drill step: what was done to which service, and whether (and how fast) the stack recovered. */
+export const stepResultSchema = z.object({
+  name: z.string(),
+  action: z.string(),
+  service: z.string(),
+  /** The release started by the step (restart on a release, rollback, upgrade). */
+  release: z.string().optional(),
+  /** When the action started: epoch ms, and offset from the start of the load. */
+  atMs: z.number(),
+  tMs: z.number(),
+  /** Action start → every check passed (and the service ready again), ms; absent when it did not recover. */
+  recoveryMs: z.number().optional(),
+  pass: z.boolean(),
+  checks: z.array(
+    z.object({
+      target: z.string(),
+      /** Action start → this check first passed, ms. */
+      passedAfterMs: z.number().optional(),
+      /** The last answer seen while it did not pass (status or error). */
+      last: z.string().optional(),
+    }),
+  ),
+  /** Why the step failed, if it did. */
+  error: z.string().optional(),
+});
+export type StepResult = z.infer<typeof stepResultSchema>;
+
 export const reportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_VERSION),
   runId: z.string(),
@@ -90,7 +117,7 @@ export const reportSchema = z.object({
   seed: z.number(),
   startedAtMs: z.number(),
   endedAtMs: z.number(),
-  /** pass: every threshold held; fail: one did not; aborted: abortOnFail stopped the load; interrupted: SIGINT/SIGTERM; error: the harness failed. */
+  /** pass: every threshold held and every drill step recovered; fail: one did not; aborted: abortOnFail stopped the load; interrupted: SIGINT/SIGTERM; error: the harness failed. */
   verdict: z.enum(['pass', 'fail', 'aborted', 'interrupted', 'error']),
   services: z.array(
     z.object({
@@ -118,6 +145,8 @@ export const reportSchema = z.object({
   /** SLIs per phase (drills add baseline/inject/recover/verify; a plain run has one phase, `run`). */
   phases: z.array(phaseSchema),
   thresholds: z.array(thresholdResultSchema),
+  /** Drill steps in the order they ran (none for a plain run); a step that did not recover fails the run. */
+  steps: z.array(stepResultSchema).default([]),
   histograms: z.record(z.string(), serializedHistogramSchema),
   /** Time series, one row per interval: `columns[0]` is `tMs`. */
   series: z.object({ intervalMs: z.number(), columns: z.array(z.string()), rows: z.array(z.array(z.number().nullable())) }),

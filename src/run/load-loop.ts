@@ -43,7 +43,8 @@ export async function runLoadLoop(options: LoadLoopOptions): Promise<LoadLoopRes
 
   const scheduler = ArrivalScheduler.fromSpec(scenario.load);
   const toEpoch = (monotonicMs: number) => performance.timeOrigin + monotonicMs;
-  const abortable = options.thresholds.filter((t) => t.abortOnFail);
+  // Phase thresholds are judged at the end: a phase's SLIs are complete only once it is over.
+  const abortable = options.thresholds.filter((t) => t.abortOnFail && t.phase === undefined);
   options.onStart(Date.now());
   const running = scheduler.start((arrival) => driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) }), {
     signal: abort.signal,

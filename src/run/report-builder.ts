@@ -1,7 +1,7 @@
 /** Assembles report.json's content from what a run measured. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Report } from '../report/report-schema.ts';
+import type { PhaseReport, Report, SliValue, StepResult, ThresholdResult } from '../report/report-schema.ts';
 import { REPORT_SCHEMA_VERSION } from '../report/report-schema.ts';
 import type { ServicePlan } from '../runtime/runtime.ts';
 import { packageRoot } from '../scenario/fixture-catalog.ts';
@@ -9,7 +9,7 @@ import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { sliCatalog } from '../sli/catalog.ts';
 import type { PhasedSlis } from '../sli/phased-slis.ts';
 import type { SeriesRecorder } from '../sli/series-recorder.ts';
-import { evaluateThresholds, thresholdSpecs } from '../sli/threshold-evaluator.ts';
+import { evaluateThresholds, thresholdSpecs, type ThresholdSpec } from '../sli/threshold-evaluator.ts';
 import type { Timeline } from '../sli/timeline.ts';
 import type { LoadLoopResult } from './load-loop.ts';
 
@@ -28,6 +28,8 @@ export interface ReportInputs {
   interrupted: boolean;
   stackPlans: ServicePlan[];
   usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined>;
+  /** Drill steps as they ran. */
+  steps: StepResult[];
 }
 
 function targetRatePerSecond(inputs: ReportInputs): number {
@@ -51,17 +53,14 @@ export function buildReport(inputs: ReportInputs): Report {
   // Per-second rates of the whole run count over the schedule, not the drain after it.
   const slis = inputs.slis.run.summarize(definitions, load?.scheduleMs ?? loadDurationMs, '');
   const phases = inputs.slis.phaseReports(definitions, load?.endedAtMs ?? inputs.endedAtMs);
-  const specs = thresholdSpecs(scenario);
-  const thresholds = load
-    ? evaluateThresholds(specs, slis, (sli) => inputs.slis.run.trends.get(sli))
-    : specs.map((s) => ({ sli: s.sli, expression: s.expression.source, phase: 'run', observed: null, pass: false, abortOnFail: s.abortOnFail, note: 'the load did not run' }));
+  const thresholds = judgeThresholds(thresholdSpecs(scenario), slis, phases, inputs);
   const verdict: Report['verdict'] = inputs.interrupted
     ? 'interrupted'
     : inputs.errors.length || !load
       ? 'error'
       : load.aborted
         ? 'aborted'
-        : thresholds.every((t) => t.pass)
+        : thresholds.every((t) => t.pass) && inputs.steps.every((s) => s.pass)
           ? 'pass'
           : 'fail';
   return {
@@ -100,9 +99,31 @@ export function buildReport(inputs: ReportInputs): Report {
     slis,
     phases,
     thresholds,
+    steps: inputs.steps,
     histograms: inputs.slis.histograms(),
     series: inputs.series.toJSON(load?.endedAtMs ?? inputs.endedAtMs),
     timeline: [...inputs.timeline.events].sort((a, b) => a.atMs - b.atMs),
     errors: inputs.errors,
   };
+}
+
+/** Whole-load thresholds against the run's SLIs; `sli{phase:NAME}` ones against that phase's. */
+function judgeThresholds(specs: ThresholdSpec[], slis: Record<string, SliValue>, phases: PhaseReport[], inputs: ReportInputs): ThresholdResult[] {
+  const notJudged = (spec: ThresholdSpec, note: string): ThresholdResult => ({
+    sli: spec.sli,
+    expression: spec.expression.source,
+    phase: spec.phase ?? 'run',
+    observed: null,
+    pass: false,
+    abortOnFail: spec.abortOnFail,
+    note,
+  });
+  return specs.map((spec) => {
+    if (!inputs.load) return notJudged(spec, 'the load did not run');
+    if (spec.phase === undefined) return evaluateThresholds([spec], slis, (sli) => inputs.slis.run.trends.get(sli))[0]!;
+    const phase = phases.find((p) => p.name === spec.phase);
+    const set = inputs.slis.phaseSets.find((p) => p.name === spec.phase)?.set;
+    if (!phase || !set) return notJudged(spec, `phase ${spec.phase} did not run`);
+    return evaluateThresholds([spec], phase.slis, (sli) => set.trends.get(sli), spec.phase)[0]!;
+  });
 }

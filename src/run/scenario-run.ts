@@ -21,6 +21,7 @@ import { PhasedSlis } from '../sli/phased-slis.ts';
 import { SeriesRecorder } from '../sli/series-recorder.ts';
 import { thresholdSpecs } from '../sli/threshold-evaluator.ts';
 import { Timeline } from '../sli/timeline.ts';
+import { DrillSteps } from '../drills/drill-steps.ts';
 import { createDriver } from './driver-factory.ts';
 import { runLoadLoop, type LoadLoopResult } from './load-loop.ts';
 import { buildReport } from './report-builder.ts';
@@ -65,10 +66,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let faults: FaultLayer | undefined;
   let driver: WorkloadDriver | undefined;
   let load: LoadLoopResult | undefined;
+  let steps: DrillSteps | undefined;
   let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
 
   try {
-    faults = await FaultLayer.open(scenario, logger);
+    faults = await FaultLayer.open(scenario, logger, { runId, registry });
     const plans = await planStack(scenario, runDir, faults?.links ?? directLinks);
     // The container runtime (and testcontainers) loads only when a scenario asks for it.
     const runtime =
@@ -84,6 +86,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await driver.prepare({ slis, series });
     const running = stack;
     await faults?.prepare(timeline, (name) => running.plan(name), (name, atMs) => slis.startPhase(name, atMs));
+    if (scenario.steps.length > 0) {
+      steps = new DrillSteps({ steps: scenario.steps, stack, timeline, logger, onPhase: (name, atMs) => slis.startPhase(name, atMs) });
+    }
     load = await runLoadLoop({
       scenario,
       driver,
@@ -96,11 +101,13 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         timeline.rebase(startedAtMs);
         slis.setOrigin(startedAtMs);
         series.setOrigin(startedAtMs);
-        slis.startPhase(faults?.hasTimeline ? 'baseline' : 'run', startedAtMs);
+        slis.startPhase(faults?.hasTimeline || steps ? 'baseline' : 'run', startedAtMs);
         timeline.add({ source: 'load', type: 'start', atMs: startedAtMs, detail: `${scenario.load.executor}` });
         faults?.start(startedAtMs);
+        steps?.start(startedAtMs);
       },
     });
+    await steps?.finish();
     await driver.finish();
     slis.endPhase(load.endedAtMs);
     timeline.add({ source: 'load', type: 'end', detail: `${load.arrivals} arrivals, ${load.dropped} dropped` });
@@ -112,7 +119,12 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       logger.error(error instanceof Error ? error.message : String(error));
     }
   } finally {
-    if (faults) errors.push(...faults.errors, ...(await faults.close()));
+    await steps?.stop();
+    if (faults) {
+      // close() waits for injections still in progress, which may add errors: read them after it.
+      const cleanup = await faults.close();
+      errors.push(...faults.errors, ...cleanup);
+    }
     if (stack) usage = await collectUsage(stack);
     try {
       await driver?.[Symbol.asyncDispose]();
@@ -140,6 +152,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     interrupted: options.signal.aborted,
     stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
     usage,
+    steps: steps?.results ?? [],
   });
   for (const reporter of options.reporters) await reporter.onRunEnd?.(report, runDir);
   return { report, runDir, exitCode: exitCodeFor(report, failure) };

@@ -81,7 +81,9 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
       health: { protocol: 'tcp', env: 'WAVRY_HOST_HEALTH_LISTEN', format: 'host:port' },
     },
     mainPort: 'udp',
-    readiness: { port: 'health', path: '/health' },
+    // `/ready` answers 200 only once the host is bound on the gateway (`/health` answers before), so the first
+    // sessions do not offer to a host the gateway does not know yet.
+    readiness: { port: 'health', path: '/ready' },
     // The host signs up under its service name, so sessions can address it by name.
     env: { WAVRY_HOST_USERNAME: '${service}', WAVRY_HOST_EMAIL: '${service}@hosts.drill.test', WAVRY_HOST_PASSWORD: 'drill-host-${service}-password' },
     linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${target.http}/ws' } },

@@ -3,7 +3,7 @@ import { parseDuration } from '../common/duration.ts';
 
 /** A duration in a scenario: a string such as "30s", "250ms", "1m30s", or a number of milliseconds. Always milliseconds after parsing. */
 export const durationMs = z
-  .union([z.number().nonnegative(), z.string()])
+  .union([z.number().nonnegative(), z.string()], { error: 'expected a duration such as "250ms", "30s", "5m" or "1m30s", or a number of milliseconds' })
   .transform((value, ctx) => {
     if (typeof value === 'number') return value;
     const ms = parseDuration(value);

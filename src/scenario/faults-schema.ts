@@ -23,17 +23,26 @@ const common = {
   skipVerify: z.boolean().optional().describe('Skip the check that the fault took effect before it counts.'),
 };
 
-/** A linear ramp of one attribute from `from` to `to` over the fault's `for` duration. */
-const ramp = z.strictObject({
-  attribute: z.string().min(1),
-  from: z.number().nonnegative(),
-  to: z.number().nonnegative(),
-  step: positiveDurationMs.default(1_000).describe('How often the attribute is updated while ramping.'),
-});
+/**
+ * A linear ramp of one attribute: the toxic starts at `from` and is updated every `step` until it reaches `to` at
+ * the last step before the fault clears (so the last update never meets the removal). Needs the fault's `for`.
+ */
+function rampOf<const A extends readonly [string, ...string[]]>(type: string, attributes: A) {
+  return z
+    .strictObject({
+      attribute: z.enum(attributes, {
+        error: (issue) => `a ${type} ramp moves ${attributes.join(' or ')}, got ${JSON.stringify(issue.input)}`,
+      }),
+      from: z.number().nonnegative(),
+      to: z.number().nonnegative(),
+      step: positiveDurationMs.default(1_000).describe('How often the attribute is updated while ramping; shorter than the fault\'s `for`.'),
+    })
+    .describe('Moves one attribute linearly from `from` to `to` over the fault\'s `for` (which it needs), reaching `to` at the last step.');
+}
 
 export const faultSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...common, type: z.literal('latency'), latency: z.number().nonnegative().default(0), jitter: z.number().nonnegative().default(0), ramp: ramp.optional() }),
-  z.strictObject({ ...common, type: z.literal('bandwidth'), rate: z.number().nonnegative(), ramp: ramp.optional() }),
+  z.strictObject({ ...common, type: z.literal('latency'), latency: z.number().nonnegative().default(0), jitter: z.number().nonnegative().default(0), ramp: rampOf('latency', ['latency', 'jitter']).optional() }),
+  z.strictObject({ ...common, type: z.literal('bandwidth'), rate: z.number().nonnegative(), ramp: rampOf('bandwidth', ['rate']).optional() }),
   z.strictObject({ ...common, type: z.literal('slow_close'), delay: z.number().nonnegative() }),
   z.strictObject({ ...common, type: z.literal('timeout'), timeout: z.number().nonnegative() }),
   z.strictObject({ ...common, type: z.literal('reset_peer'), timeout: z.number().nonnegative().default(0) }),
@@ -45,7 +54,7 @@ export const faultSchema = z.discriminatedUnion('type', [
     probability,
     correlation: z.number().min(0).max(1).default(0),
     rto: z.number().positive().optional().describe('TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row.'),
-    ramp: ramp.optional(),
+    ramp: rampOf('loss', ['probability', 'correlation', 'rto']).optional(),
   }),
   z.strictObject({ ...common, type: z.literal('duplicate'), probability }),
   z.strictObject({ ...common, type: z.literal('reorder'), probability, delay: z.number().nonnegative().default(20) }),
@@ -56,10 +65,16 @@ export type FaultSpec = z.output<typeof faultSchema>;
 export const faultsSchema = z.strictObject({
   /**
    * embedded: drill's own Toxiproxy-compatible server (default). toxiproxy: an existing server at `url`
-   * (or $TOXIPROXY_URL). toxiproxy-container: the real image through testcontainers.
+   * (or $TOXIPROXY_URL). toxiproxy-container: the real Toxiproxy image, started through testcontainers when a
+   * Docker engine answers and the image is present locally; otherwise the embedded server, with a warning.
    */
   server: z.enum(['embedded', 'toxiproxy', 'toxiproxy-container']).default('embedded'),
   url: z.string().optional(),
+  image: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Image of `server: toxiproxy-container`; default ghcr.io/shopify/toxiproxy:2.12.0, else any local tag of ghcr.io/shopify/toxiproxy.'),
   verify: z.boolean().default(true).describe('Verify each fault\'s effect with a probe before it counts.'),
   timeline: z.array(faultSchema).default([]),
 });

@@ -1,12 +1,16 @@
 /**
  * Checks the schema cannot express: names that must refer to other entries, start-order cycles,
- * threshold names and grammar, the loopback rule, fixture releases.
+ * threshold names and grammar, the loopback rule, fixture releases. They run on a whole scenario, or on the
+ * sections that passed the schema when another did not (each check skips what it would need from a failed one).
  */
-import { hostOf, isLoopbackHost } from '../common/loopback.ts';
 import { aggregationsByKind, sliDefinition } from '../sli/catalog.ts';
-import type { Scenario } from './scenario-schema.ts';
+import { checkLoopbackRule } from './loopback-rule.ts';
+import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
+import type { FaultsSpec } from './faults-schema.ts';
 import type { ServiceKind } from './service-schema.ts';
+import { checkSteps } from './step-rules.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
+import { parseThresholdKey, phasesOf } from './threshold-key.ts';
 
 export interface RuleIssue {
   path: (string | number)[];
@@ -18,31 +22,35 @@ export interface RuleContext {
   fixtureReleases(fixture: string): string[] | undefined;
 }
 
-export function checkScenarioRules(scenario: Scenario, context: RuleContext): RuleIssue[] {
+export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
+  const forSteps = wholeSections(scenario, ['services', 'load', 'steps']);
   return [
     ...checkReferences(scenario),
     ...checkStartOrder(scenario),
     ...checkWorkload(scenario),
     ...checkFaultLinks(scenario),
+    ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
-    ...checkAddresses(scenario),
+    ...(forSteps ? checkSteps(forSteps, context) : []),
+    ...checkLoopbackRule(scenario),
     ...checkFixtures(scenario, context),
   ];
 }
 
-function checkReferences(scenario: Scenario): RuleIssue[] {
+function checkReferences({ services, links }: ScenarioParts): RuleIssue[] {
+  if (!services) return [];
   const issues: RuleIssue[] = [];
-  const names = Object.keys(scenario.services);
+  const names = Object.keys(services);
   const known = (name: string) => names.includes(name);
   const list = names.join(', ');
-  for (const [name, service] of Object.entries(scenario.services)) {
-    service.dependsOn.forEach((dep, i) => {
+  for (const [name, service] of Object.entries(services)) {
+    service?.dependsOn.forEach((dep, i) => {
       if (!known(dep)) issues.push({ path: ['services', name, 'dependsOn', i], message: `depends on unknown service "${dep}"; services are ${list}` });
       if (dep === name) issues.push({ path: ['services', name, 'dependsOn', i], message: 'a service cannot depend on itself' });
     });
   }
   const seen = new Set<string>();
-  scenario.links.forEach((link, i) => {
+  links?.forEach((link, i) => {
     for (const end of ['from', 'to'] as const) {
       if (!known(link[end])) issues.push({ path: ['links', i, end], message: `link ${end} unknown service "${link[end]}"; services are ${list}` });
     }
@@ -54,15 +62,22 @@ function checkReferences(scenario: Scenario): RuleIssue[] {
   return issues;
 }
 
-/** Start order: dependsOn plus links (a link's `from` starts after its `to`). Reports each cycle once. */
-export function startDependencies(scenario: Scenario): Map<string, Set<string>> {
+/**
+ * Start order: dependsOn plus links (a link's `from` starts after its `to`). Two links in opposite directions
+ * (what a `from<->to` fault needs) cannot both order the start, so such a pair orders nothing; `dependsOn` can.
+ */
+export function startDependencies(scenario: ScenarioParts): Map<string, Set<string>> {
   const deps = new Map<string, Set<string>>();
-  for (const [name, service] of Object.entries(scenario.services)) deps.set(name, new Set(service.dependsOn));
-  for (const link of scenario.links) deps.get(link.from)?.add(link.to);
+  for (const [name, service] of Object.entries(scenario.services ?? {})) deps.set(name, new Set(service?.dependsOn));
+  const links = scenario.links ?? [];
+  const declared = new Set(links.map((l) => `${l.from}->${l.to}`));
+  for (const link of links) {
+    if (!declared.has(`${link.to}->${link.from}`)) deps.get(link.from)?.add(link.to);
+  }
   return deps;
 }
 
-function checkStartOrder(scenario: Scenario): RuleIssue[] {
+function checkStartOrder(scenario: ScenarioParts): RuleIssue[] {
   const deps = startDependencies(scenario);
   const state = new Map<string, 'visiting' | 'done'>();
   const issues: RuleIssue[] = [];
@@ -81,32 +96,32 @@ function checkStartOrder(scenario: Scenario): RuleIssue[] {
   return issues;
 }
 
-function expectKind(scenario: Scenario, path: (string | number)[], name: string, kind: ServiceKind): RuleIssue[] {
-  const service = scenario.services[name];
-  if (!service) return [{ path, message: `unknown service "${name}"; services are ${Object.keys(scenario.services).join(', ')}` }];
-  if (service.kind !== kind) return [{ path, message: `service "${name}" is of kind ${service.kind}, expected a ${kind}` }];
+function expectKind(services: NonNullable<ScenarioParts['services']>, path: (string | number)[], name: string, kind: ServiceKind): RuleIssue[] {
+  if (!Object.hasOwn(services, name)) return [{ path, message: `unknown service "${name}"; services are ${Object.keys(services).join(', ')}` }];
+  const service = services[name];
+  if (service && service.kind !== kind) return [{ path, message: `service "${name}" is of kind ${service.kind}, expected a ${kind}` }];
   return [];
 }
 
-function checkWorkload(scenario: Scenario): RuleIssue[] {
-  const workload = scenario.workload;
+function checkWorkload({ workload, services }: ScenarioParts): RuleIssue[] {
+  if (!workload || !services) return [];
   if (workload.type === 'signal') {
     return [
-      ...expectKind(scenario, ['workload', 'bridge'], workload.bridge, 'bridge'),
-      ...workload.bots.flatMap((bot, i) => expectKind(scenario, ['workload', 'bots', i], bot, 'bot')),
+      ...expectKind(services, ['workload', 'bridge'], workload.bridge, 'bridge'),
+      ...workload.bots.flatMap((bot, i) => expectKind(services, ['workload', 'bots', i], bot, 'bot')),
     ];
   }
   if (workload.type === 'wavry') {
     return [
-      ...expectKind(scenario, ['workload', 'gateway'], workload.gateway, 'gateway'),
-      ...expectKind(scenario, ['workload', 'master'], workload.master, 'master'),
-      ...workload.hosts.flatMap((host, i) => expectKind(scenario, ['workload', 'hosts', i], host, 'host')),
-      ...workload.relays.flatMap((relay, i) => expectKind(scenario, ['workload', 'relays', i], relay, 'relay')),
+      ...expectKind(services, ['workload', 'gateway'], workload.gateway, 'gateway'),
+      ...expectKind(services, ['workload', 'master'], workload.master, 'master'),
+      ...workload.hosts.flatMap((host, i) => expectKind(services, ['workload', 'hosts', i], host, 'host')),
+      ...workload.relays.flatMap((relay, i) => expectKind(services, ['workload', 'relays', i], relay, 'relay')),
     ];
   }
   if (workload.type === 'http' && !workload.target.includes('://')) {
     const [service] = workload.target.split('.');
-    if (!scenario.services[service!]) return [{ path: ['workload', 'target'], message: `expected a URL or SERVICE.PORT, and "${service}" is not a service` }];
+    if (!Object.hasOwn(services, service!)) return [{ path: ['workload', 'target'], message: `expected a URL or SERVICE.PORT, and "${service}" is not a service` }];
   }
   return [];
 }
@@ -119,36 +134,79 @@ export function resolveLinkReference(reference: string): { from: string; to: str
   return one ? [{ from: one[1]!, to: one[2]! }] : undefined;
 }
 
-function checkFaultLinks(scenario: Scenario): RuleIssue[] {
+function checkFaultLinks({ faults, links }: ScenarioParts): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  scenario.faults.timeline.forEach((fault, i) => {
+  const declared = (end: { from: string; to: string }) => links!.some((l) => l.from === end.from && l.to === end.to);
+  faults?.timeline.forEach((fault, i) => {
     const path = ['faults', 'timeline', i, 'link'];
     const ends = resolveLinkReference(fault.link);
     if (!ends) return issues.push({ path, message: `expected "from->to", "from<->to" or "from_to_to", got "${fault.link}"` });
-    const bothWays = fault.link.includes('<->');
-    for (const { from, to } of bothWays ? ends.slice(0, 1) : ends) {
-      if (!scenario.links.some((l) => l.from === from && l.to === to)) {
-        issues.push({ path, message: `no link ${from} -> ${to} in \`links\`; faults act on declared links only` });
-      }
+    if (!links) return undefined;
+    const missing = ends.filter((end) => !declared(end));
+    const present = ends.filter(declared);
+    if (ends.length === 2 && missing.length === 1) {
+      const [a, b] = [present[0]!, missing[0]!];
+      const message = `fault link ${ends[0]!.from}<->${ends[0]!.to} cuts both directions but only ${a.from}->${a.to} is declared in links: add { from: ${b.from}, to: ${b.to} }`;
+      return issues.push({ path, message });
+    }
+    for (const { from, to } of missing) {
+      issues.push({ path, message: `no link ${from} -> ${to} in \`links\`; faults act on declared links only` });
     }
     return undefined;
   });
   return issues;
 }
 
-function checkThresholds(scenario: Scenario): RuleIssue[] {
+/** A ramp spreads over the fault's `for` in steps shorter than it; probabilities stay within 0..1. */
+function checkFaultRamps(faults: FaultsSpec): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  for (const [sli, entries] of Object.entries(scenario.thresholds)) {
-    const definition = sliDefinition(scenario.workload.type, sli);
-    if (!definition) {
-      issues.push({ path: ['thresholds', sli], message: `unknown SLI "${sli}" for a ${scenario.workload.type} workload` });
+  faults.timeline.forEach((fault, i) => {
+    const ramp = 'ramp' in fault ? fault.ramp : undefined;
+    if (!ramp) return;
+    const path = ['faults', 'timeline', i, 'ramp'];
+    if (fault.for === undefined) {
+      issues.push({ path, message: 'a ramp spreads over the fault\'s `for`, and this fault has none: add `for` (e.g. `for: 30s`) or drop the ramp' });
+    } else if (ramp.step >= fault.for) {
+      issues.push({
+        path: [...path, 'step'],
+        message: `ramp step ${ramp.step} ms must be shorter than the fault's \`for\` (${fault.for} ms), or the ramp never moves`,
+      });
+    }
+    if (ramp.attribute === 'probability' || ramp.attribute === 'correlation') {
+      for (const end of ['from', 'to'] as const) {
+        if (ramp[end] > 1) issues.push({ path: [...path, end], message: `ramp ${end} must be a ${ramp.attribute} from 0 to 1, got ${ramp[end]}` });
+      }
+    }
+  });
+  if (faults.image && faults.server !== 'toxiproxy-container') {
+    issues.push({ path: ['faults', 'image'], message: `\`image\` is for \`server: toxiproxy-container\`; this scenario's server is ${faults.server}` });
+  }
+  return issues;
+}
+
+/** Grammar always; SLI names only when the workload (which decides the SLIs) parsed, phases when faults and steps did. */
+function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const { workload } = scenario;
+  const forPhases = wholeSections(scenario, ['faults', 'steps']);
+  const phases = forPhases && phasesOf(forPhases);
+  for (const [key, entries] of Object.entries(scenario.thresholds ?? {})) {
+    const { sli, phase } = parseThresholdKey(key);
+    const definition = workload && sliDefinition(workload.type, sli);
+    if (workload && !definition) {
+      issues.push({ path: ['thresholds', key], message: `unknown SLI "${sli}" for a ${workload.type} workload` });
+      continue;
+    }
+    if (phases && phase !== undefined && !phases.includes(phase)) {
+      issues.push({ path: ['thresholds', key], message: `this scenario has no phase "${phase}"; its phases are ${phases.join(', ')}` });
       continue;
     }
     entries.forEach((entry, i) => {
       const source = typeof entry === 'string' ? entry : entry.threshold;
-      const path = typeof entry === 'string' ? ['thresholds', sli, i] : ['thresholds', sli, i, 'threshold'];
+      const path = typeof entry === 'string' ? ['thresholds', key, i] : ['thresholds', key, i, 'threshold'];
       const parsed = parseThresholdExpression(source);
       if (typeof parsed === 'string') return issues.push({ path, message: parsed });
+      if (!definition) return undefined;
       const allowed = aggregationsByKind[definition.kind];
       if (!allowed.includes(parsed.aggregation.kind)) {
         const names = allowed.map((a) => (a === 'percentile' ? 'p(N)' : a)).join(', ');
@@ -160,28 +218,14 @@ function checkThresholds(scenario: Scenario): RuleIssue[] {
   return issues;
 }
 
-function checkAddresses(scenario: Scenario): RuleIssue[] {
-  if (scenario.allowNonLoopback) return [];
-  const refuse = (path: (string | number)[], address: string): RuleIssue[] =>
-    isLoopbackHost(hostOf(address))
-      ? []
-      : [{ path, message: `"${address}" is outside loopback (127.0.0.0/8, ::1); drill refuses it unless the scenario sets \`allowNonLoopback: true\`` }];
+function checkFixtures(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  for (const [name, service] of Object.entries(scenario.services)) {
-    if (service.url) issues.push(...refuse(['services', name, 'url'], service.url));
-  }
-  if (scenario.workload.type === 'http' && scenario.workload.target.includes('://')) issues.push(...refuse(['workload', 'target'], scenario.workload.target));
-  if (scenario.faults.url) issues.push(...refuse(['faults', 'url'], scenario.faults.url));
-  return issues;
-}
-
-function checkFixtures(scenario: Scenario, context: RuleContext): RuleIssue[] {
-  const issues: RuleIssue[] = [];
-  for (const [name, service] of Object.entries(scenario.services)) {
-    if (service.command || service.image || service.url) continue;
+  for (const [name, service] of Object.entries(scenario.services ?? {})) {
+    if (!service || service.command || service.image || service.url) continue;
     const fixture = service.fixture ?? service.kind;
     const releases = context.fixtureReleases(fixture);
     const release = service.release ?? scenario.release;
+    if (release === undefined) continue;
     const path = ['services', name, service.release ? 'release' : service.fixture ? 'fixture' : 'kind'];
     if (!releases) issues.push({ path, message: `no fixture "${fixture}" in fixtures/` });
     else if (!releases.includes(release)) {

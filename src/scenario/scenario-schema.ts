@@ -6,18 +6,22 @@ import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 import { faultsSchema } from './faults-schema.ts';
 import { loadSchema } from './load-schema.ts';
+import { stepSchema } from './steps-schema.ts';
 import { linkSchema, serviceSchema } from './service-schema.ts';
 import { workloadSchema } from './workload-schema.ts';
 
-const thresholdEntry = z.union([
-  z.string(),
-  z.strictObject({
-    threshold: z.string(),
-    abortOnFail: z.boolean().default(false).describe('Stop the load as soon as this threshold fails (checked once per second).'),
-    /** Do not judge abortOnFail before this much load has run. */
-    delayAbortEval: durationMs.default(0),
-  }),
-]);
+const thresholdEntry = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      threshold: z.string(),
+      abortOnFail: z.boolean().default(false).describe('Stop the load as soon as this threshold fails (checked once per second).'),
+      /** Do not judge abortOnFail before this much load has run. */
+      delayAbortEval: durationMs.default(0),
+    }),
+  ],
+  { error: 'expected a threshold expression such as "p(95)<500", or {threshold, abortOnFail, delayAbortEval}' },
+);
 
 export const scenarioSchema = z.strictObject({
   version: z.literal(1).default(1).describe('Format version of this file.'),
@@ -34,6 +38,7 @@ export const scenarioSchema = z.strictObject({
   load: loadSchema,
   workload: workloadSchema,
   faults: faultsSchema.default({ server: 'embedded', verify: true, timeline: [] }),
+  steps: z.array(stepSchema).default([]).describe('Drill steps: actions on services while the load runs, each with recovery checks.'),
   thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}).describe('SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`).'),
   report: z
     .strictObject({

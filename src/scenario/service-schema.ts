@@ -5,12 +5,12 @@ import { durationMs, positiveDurationMs } from './duration-schema.ts';
 export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
-const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).transform(String);
 
 export const readinessSchema = z.strictObject({
   port: z.string().optional().describe('Named port the probe uses (default: the kind\'s health port).'),
   /** HTTP path answering 2xx when ready (default: the kind's readiness path). */
-  path: z.string().startsWith('/').optional(),
+  path: z.string().startsWith('/', { message: 'expected a path starting with "/", such as "/ready"' }).optional(),
   timeout: positiveDurationMs.default(20_000).describe('Give up after this long.'),
   interval: positiveDurationMs.default(100),
 });
@@ -24,7 +24,7 @@ export const serviceSchema = z
     cwd: z.string().optional().describe('Working directory for `command`.'),
     /** A container image (container runtime). */
     image: z.string().optional(),
-    url: z.string().url().optional().describe('An already-running service: only its base URL is known (external runtime).'),
+    url: z.string().url({ message: 'expected a URL such as "http://127.0.0.1:8080"' }).optional().describe('An already-running service: only its base URL is known (external runtime).'),
     /** Release of this service (default: the scenario's `release`). Selects the fixture's behaviour profile. */
     release: z.string().optional(),
     env: z.record(z.string(), envValue).default({}),

@@ -34,7 +34,7 @@ export const httpWorkload = z.strictObject({
   type: z.literal('http'),
   target: z.string().describe('A service name with its port (`bridge.http`) or a URL.'),
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']).default('GET'),
-  path: z.string().startsWith('/').default('/'),
+  path: z.string().startsWith('/', { message: 'expected a path starting with "/", such as "/v1/health"' }).default('/'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
   expectStatus: z.array(z.number().int()).default([200, 201, 204]).describe('Responses with these status codes count as success.'),

@@ -15,6 +15,8 @@ interface PhaseWindow {
 export class PhasedSlis {
   readonly run: SliSet;
   private readonly phases: PhaseWindow[] = [];
+  /** Counters every window reports, at 0 when nothing counted them. */
+  private readonly declaredCounters: string[] = [];
 
   /** `originMs`: epoch ms phase offsets count from (the start of the load). */
   constructor(
@@ -33,7 +35,20 @@ export class PhasedSlis {
   startPhase(name: string, atMs = Date.now()): void {
     const current = this.phases.at(-1);
     if (current && current.endMs === undefined) current.endMs = atMs;
-    this.phases.push({ set: new SliSet(name, this.newHistogram), startMs: atMs, endMs: undefined });
+    const set = new SliSet(name, this.newHistogram);
+    for (const counter of this.declaredCounters) set.count(counter, 0);
+    this.phases.push({ set, startMs: atMs, endMs: undefined });
+  }
+
+  /**
+   * Counters reported in the run and in every phase even when nothing counted them (then with count 0), such as a
+   * workload's catalogued failure reasons. A workload that declares none reports only what it counted.
+   */
+  declareCounters(names: readonly string[]): void {
+    this.declaredCounters.push(...names);
+    this.record((set) => {
+      for (const name of names) set.count(name, 0);
+    });
   }
 
   endPhase(atMs = Date.now()): void {
@@ -41,11 +56,23 @@ export class PhasedSlis {
     if (current && current.endMs === undefined) current.endMs = atMs;
   }
 
-  /** Calls `record` on the run's set and the current phase's set. */
-  record(record: (set: SliSet) => void): void {
+  /**
+   * Calls `record` on the run's set and on a phase's set: the current phase, or with `atMs` (epoch ms) the
+   * phase that held that moment. An outcome judged later than it was caused (a reply that timed out, a session
+   * that failed to set up) belongs to the phase of its cause: pass the intended send time.
+   */
+  record(record: (set: SliSet) => void, atMs?: number): void {
     record(this.run);
-    const current = this.phases.at(-1);
-    if (current && current.endMs === undefined) record(current.set);
+    const phase = atMs === undefined ? this.phases.at(-1) : this.phaseAt(atMs);
+    if (phase && (atMs !== undefined || phase.endMs === undefined)) record(phase.set);
+  }
+
+  private phaseAt(atMs: number): PhaseWindow | undefined {
+    for (let i = this.phases.length - 1; i >= 0; i--) {
+      const phase = this.phases[i]!;
+      if (phase.startMs <= atMs) return phase.endMs === undefined || atMs < phase.endMs || i === this.phases.length - 1 ? phase : undefined;
+    }
+    return undefined;
   }
 
   get phaseSets(): readonly { name: string; set: SliSet }[] {

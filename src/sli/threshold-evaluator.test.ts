@@ -5,6 +5,7 @@ import { evaluateThresholds, type ThresholdSpec } from './threshold-evaluator.ts
 
 const spec = (sli: string, source: string): ThresholdSpec => ({
   sli,
+  phase: undefined,
   expression: parseThresholdExpression(source) as ThresholdExpression,
   abortOnFail: false,
   delayAbortEvalMs: 0,

@@ -2,10 +2,13 @@
 import type { SliValue, ThresholdResult } from '../report/report-schema.ts';
 import { compare, parseThresholdExpression, type ThresholdExpression } from '../scenario/threshold-expression.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
+import { parseThresholdKey } from '../scenario/threshold-key.ts';
 import type { TrendHistogram } from './sli-set.ts';
 
 export interface ThresholdSpec {
   sli: string;
+  /** The phase judged (`sli{phase:NAME}`); undefined: the whole load. */
+  phase: string | undefined;
   expression: ThresholdExpression;
   abortOnFail: boolean;
   delayAbortEvalMs: number;
@@ -13,13 +16,15 @@ export interface ThresholdSpec {
 
 /** Thresholds of a scenario, already validated at load time. */
 export function thresholdSpecs(scenario: Scenario): ThresholdSpec[] {
-  return Object.entries(scenario.thresholds).flatMap(([sli, entries]) =>
+  return Object.entries(scenario.thresholds).flatMap(([key, entries]) =>
     entries.map((entry) => {
+      const { sli, phase } = parseThresholdKey(key);
       const source = typeof entry === 'string' ? entry : entry.threshold;
       const parsed = parseThresholdExpression(source);
-      if (typeof parsed === 'string') throw new Error(`threshold ${sli}: ${parsed}`); // rejected by the loader already
+      if (typeof parsed === 'string') throw new Error(`threshold ${key}: ${parsed}`); // rejected by the loader already
       return {
         sli,
+        phase,
         expression: parsed,
         abortOnFail: typeof entry === 'string' ? false : entry.abortOnFail,
         delayAbortEvalMs: typeof entry === 'string' ? 0 : entry.delayAbortEval,

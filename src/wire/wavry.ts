@@ -174,7 +174,9 @@ export type SignalDialect = 'adjacent' | 'flat';
 
 // ---- Master HTTP ----
 
-export type RelayState = 'New' | 'Probation' | 'Active' | 'Degraded' | 'Draining' | 'Quarantined' | 'Banned';
+/** Every state the master gives a relay (`new_state` variant names of `update_state`). */
+export const RELAY_STATES = ['New', 'Probation', 'Active', 'Degraded', 'Draining', 'Quarantined', 'Banned'] as const;
+export type RelayState = (typeof RELAY_STATES)[number];
 
 /** `POST /v1/relays/register` body (Bearer service token when the master has one). */
 export interface RelayRegisterRequest {
@@ -394,9 +396,19 @@ export interface HostHealth {
     relay_packets: number;
     /** WebRTC offers answered with a data channel. */
     webrtc_offers_answered: number;
+    /** WebRTC offers whose SDP the host could not apply (logged; the viewer gets no answer). */
+    webrtc_offers_refused: number;
+    /** Trickled ICE candidates the host could not read or apply (logged). */
+    webrtc_candidates_refused: number;
   };
   /** Reason name of the most recent LEASE_REJECT, if any. */
   last_lease_reject: LeaseRejectReason | null;
+}
+
+/** `GET /ready` of the host fixture: 200 while bound on the gateway `/ws`, else 503 (the real host has no HTTP). */
+export interface HostReady {
+  ready: boolean;
+  bound: boolean;
 }
 
 /** First stdout line of every Wavry fixture once it serves; port fields vary by fixture (`ip:port`). */

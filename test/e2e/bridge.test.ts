@@ -244,6 +244,20 @@ describe('bridge stand-in, release 0.100', () => {
     expect(b.frames[0]).toMatchObject({ account: '+15550000011', envelope: { dataMessage: { message: 'to b' } } });
   });
 
+  test('control stats count receive sockets per account when asked; a closed socket leaves the count', async () => {
+    const [a1, a2] = await Promise.all([openReceiver(bridge.api, '+15550000020'), openReceiver(bridge.api, '+15550000020'), openReceiver(bridge.api, '+15550000021')]);
+    const forAccount = async (account: string) => (await control<BridgeStats>('GET', `/_drill/stats?account=${encodeURIComponent(account)}`)).json.subscribers;
+    expect(await forAccount('+15550000020')).toBe(2);
+    expect(await forAccount('+15550000021')).toBe(1);
+    expect(await forAccount('+15550000022')).toBe(0);
+    expect((await stats()).subscribers).toBe(3);
+    a1!.ws.close();
+    a2!.ws.terminate();
+    await Promise.all([a1!.closed, a2!.closed]);
+    await waitUntil(async () => (await forAccount('+15550000020')) === 0, 'both sockets of the account gone at the bridge');
+    expect((await stats()).subscribers).toBe(1);
+  });
+
   test('client frames are ignored; one over 512 bytes closes the socket (the read limit upstream)', async () => {
     const account = '+15550000019';
     const receiver = await openReceiver(bridge.api, account);

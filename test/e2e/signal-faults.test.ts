@@ -51,11 +51,15 @@ describe('signal stack under faults', () => {
     expect(phase('fault-1-loss').p90!).toBeGreaterThan(baseline.p90! + 200);
     expect(phase('after-1').p90!).toBeLessThan(phase('fault-1-loss').p90!);
 
-    const faults = report.timeline.filter((e) => e.source === 'fault');
+    const [server, ...faults] = report.timeline.filter((e) => e.source === 'fault');
+    expect(server).toMatchObject({ type: 'server', detail: 'embedded' });
     expect(faults.map((e) => e.type)).toEqual(['inject', 'clear', 'inject', 'clear', 'reset']);
     expect(faults[0]!.detail).toMatch(/verified: added/);
     expect(faults[0]!.measured!.addedMs).toBeGreaterThan(200);
     expect(faults[0]!.tMs).toBeGreaterThanOrEqual(3_900);
+    // A probe cannot measure TCP loss: the server's read-back of the toxic verifies it.
+    expect(faults[2]!.detail).toContain('verified: accepted by server: fault1_loss read back with {"probability":0.4,"correlation":0,"rto":250}');
+    expect(faults[2]!.measured).toBeUndefined();
     expect(faults[4]!.detail).toBe('1 link(s) enabled, no toxics left');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The WavryDriver's data paths on a running Wavry stack (fixture processes): the direct path as a WebRTC data
  * channel with the host fixture answering offers, the fallback to the host's UDP address for a host that ignores them
- * (remembered, so only its first viewer waits), and one loopback address per viewer, so more viewers than the
- * gateway lets one IP bind in a minute all get in.
+ * (remembered, so only its first viewer waits), one loopback address per viewer, so more viewers than the
+ * gateway lets one IP bind in a minute all get in, and an offer to a host that is not online counted as such.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WavryDriver } from '../../src/load/wavry/wavry-driver.ts';
@@ -68,6 +68,7 @@ describe('WavryDriver data paths', () => {
     expect(driver.failures).toEqual([]);
     expect(slis.session_setup_success).toMatchObject({ count: 3, total: 3 });
     expect(slis.relay_share).toMatchObject({ count: 0, total: 3 });
+    expect(slis.webrtc_share).toMatchObject({ count: 3, total: 3 });
     expect(after.counters.webrtc_offers_answered - before.counters.webrtc_offers_answered).toBe(3);
     // 100 inputs and 4 pings per session crossed the data channel (plus a handshake ping or two).
     expect(slis.input_to_present_direct!.count).toBe(300);
@@ -84,6 +85,7 @@ describe('WavryDriver data paths', () => {
     expect(driver.failures).toEqual([]);
     expect(slis.session_setup_success).toMatchObject({ count: 4, total: 4 });
     expect(slis.relay_share).toMatchObject({ count: 0, total: 4 });
+    expect(slis.webrtc_share).toMatchObject({ count: 0, total: 4 });
     expect(slis.input_to_present_direct!.count).toBe(400);
     const after = await hostHealth();
     expect(after.counters.frames_presented - before.counters.frames_presented).toBe(400);
@@ -95,6 +97,14 @@ describe('WavryDriver data paths', () => {
     const { slis, driver } = await drive('host-udp', [12]);
     expect(driver.failures).toEqual([]);
     expect(slis.session_setup_success).toMatchObject({ count: 12, total: 12 });
-    expect(slis.handshake_failures_auth).toBeUndefined();
+    expect(slis.handshake_failures_auth).toMatchObject({ count: 0 });
+  });
+
+  it('counts an offer the gateway refuses (the host is not online) as host_unavailable', async () => {
+    const { slis, driver } = await drive('host-offline', [1]);
+    expect(slis.handshake_failures).toMatchObject({ count: 1, total: 1 });
+    expect(slis.handshake_failures_host_unavailable).toMatchObject({ count: 1 });
+    expect(slis.handshake_failures_bind_timeout).toMatchObject({ count: 0 });
+    expect(driver.failures).toEqual([expect.stringMatching(/^host_unavailable: offer: gateway: User not online/)]);
   });
 });

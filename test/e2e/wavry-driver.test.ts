@@ -1,7 +1,8 @@
 /**
  * The Wavry session workload through `drill run` on real fixtures: direct and relayed sessions with every SLI,
- * a direct path that never answers falling back to a relay, a relay that rejects every lease, and UDP loss on
- * the relay path (a lossy proxy the relay advertises) measured within tolerance.
+ * a direct path that never answers falling back to a relay, a relay that rejects every lease (counted as rejected
+ * whether a direct attempt came first or not), and UDP loss on the relay path (a lossy proxy the relay advertises,
+ * sessions overlapping on it) measured within tolerance.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -80,7 +81,24 @@ thresholds:
     expect(relayed).toBeGreaterThan(0);
     expect(relayed).toBeLessThan(8);
     expect(s.leases_issued!.count).toBe(relayed);
-    expect(s.lease_rejects).toBeUndefined();
+    // Every catalogued failure reason and reject code is reported, at 0 on a healthy run.
+    for (const reason of [
+      'auth',
+      'bind_timeout',
+      'host_unavailable',
+      'relay_credentials_timeout',
+      'lease_rejected',
+      'relay_unreachable',
+      'direct_unreachable',
+    ]) {
+      expect(s[`handshake_failures_${reason}`], reason).toMatchObject({ kind: 'counter', count: 0 });
+    }
+    for (const code of ['Expired', 'InvalidSignature', 'WrongRelay', 'SessionFull', 'Banned', 'RateLimited']) {
+      expect(s[`lease_rejects_${code}`], code).toMatchObject({ kind: 'counter', count: 0 });
+    }
+    expect(s.lease_rejects).toMatchObject({ count: 0 });
+    // Both hosts answer WebRTC offers: every direct session ran on a data channel.
+    expect(s.webrtc_share).toMatchObject({ count: 8 - relayed, total: 8 - relayed });
     expect(s.session_drops).toMatchObject({ count: 0, total: 8 });
     // 50 inputs a second for 3 s: 150 input events per session, each one presented.
     expect(s.input_to_present!.count).toBe(8 * 150);
@@ -98,13 +116,17 @@ thresholds:
     expect(s.loss_relay).toMatchObject({ count: 0, total: relayed * 156 });
     // The two synthetic relays are Draining and left out of the inventory; the real relay is assignable.
     expect(s.relays_assignable).toMatchObject({ min: 1, max: 1 });
-    expect(s.relays_draining).toMatchObject({ max: 0 });
-    expect(s.relays_quarantined).toMatchObject({ max: 0 });
+    // By state: the real relay is New until its first heartbeat, then Active; no other state is ever seen.
+    expect(s.relays_active!.max).toBe(1);
+    expect(s.relays_active!.value! + s.relays_new!.value!).toBe(1);
+    for (const state of ['probation', 'degraded', 'draining', 'quarantined', 'banned']) {
+      expect(s[`relays_${state}`], state).toMatchObject({ max: 0 });
+    }
     expect(s.relay_heartbeat_age!.max).toBeLessThan(30_000); // relays heartbeat every 5 s; stale is 120 s
     expect(s.relay_register_latency!.count).toBe(2);
     expect(s.relay_heartbeat_latency!.count).toBeGreaterThan(2 * 4);
     expect(report.series.columns).toEqual(
-      expect.arrayContaining(['sessions_started', 'sessions_direct', 'sessions_relay', 'relays_assignable']),
+      expect.arrayContaining(['sessions_started', 'sessions_direct', 'sessions_direct_webrtc', 'sessions_relay', 'relays_assignable']),
     );
   });
 
@@ -127,13 +149,19 @@ thresholds:
     expect(s.input_to_present_relay!.count).toBe(8 * 150);
   });
 
-  it('counts a relay that rejects every lease by reason', async () => {
-    // The relay trusts a key the master does not sign with: every lease fails the signature check.
+  it('counts a relay that rejects every lease by reason, also after a silent direct path', async () => {
+    // The relay trusts a key the master does not sign with: every lease fails the signature check. host-b's direct
+    // address is dead, so the viewers not "behind NAT" try it first (3 × 500 ms) and then meet the same relay.
     const report = await run(
       'wavry-rejects',
-      stack({ relay: `, env: { WAVRY_RELAY_MASTER_PUBLIC_KEY: "${'11'.repeat(32)}" }` }) +
-        workload(`  hosts: [host-a]
-  relayShare: 1
+      stack({
+        relay: `, env: { WAVRY_RELAY_MASTER_PUBLIC_KEY: "${'11'.repeat(32)}" }`,
+        hostB: ', env: { WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9", WAVRY_HOST_WEBRTC: "0" }',
+      }) +
+        workload(`  hosts: [host-b]
+  relayShare: 0.5
+  handshakeAttempts: 3
+  handshakeInterval: 500ms
 thresholds:
   session_setup_success: ["rate>=0.98"]`),
       1,
@@ -143,18 +171,20 @@ thresholds:
     expect(s.session_setup_success).toMatchObject({ count: 0, total: 8 });
     expect(s.handshake_failures).toMatchObject({ count: 8, total: 8 });
     expect(s.handshake_failures_lease_rejected).toMatchObject({ count: 8 });
+    expect(s.handshake_failures_direct_unreachable).toMatchObject({ count: 0 });
     expect(s.leases_issued).toMatchObject({ count: 8 });
     expect(s.lease_rejects).toMatchObject({ count: 8 });
     expect(s.lease_rejects_InvalidSignature).toMatchObject({ count: 8 });
+    expect(s.lease_rejects_WrongRelay).toMatchObject({ count: 0 });
     expect(s.relay_share).toBeUndefined();
   });
 
   it('measures UDP loss injected on the relay path within tolerance', async () => {
     // The relay advertises a UDP proxy in front of it, so viewer and host both reach it through the proxy; a loss
     // of 5 % on the proxy's upstream stream hits each round trip twice (viewer → relay, host → relay):
-    // 1 − 0.95² ≈ 9.75 %. Sessions start 4 s apart: the host fixture resends a lost LEASE_PRESENT (3 × 1 s) only
-    // until credentials for another session on the same relay address arrive. Two at a time at most keep the
-    // proxy's one source address far under the relay's 1000 packets/s per-IP limit. 4 × 620 packets.
+    // 1 − 0.95² ≈ 9.75 %. Sessions start 1 s apart and overlap: the host fixture resends each session's lost
+    // LEASE_PRESENT (3 × 1 s) on its own. Four at a time, about 500 packets/s, keep the proxy's one source
+    // address under the relay's 1000 packets/s per-IP limit. 4 × 620 packets.
     const relayPort = await freePort('udp');
     await using server = await new EmbeddedToxiproxy({ seed: 9 }).start();
     const control = new ToxiproxyControl(server.url);
@@ -167,7 +197,7 @@ thresholds:
           `  hosts: [host-a]
   relayShare: 1
   inputRate: 60`,
-          'rate: 1, timeUnit: 4s, duration: 16s',
+          'rate: 1, duration: 4s',
           '10s',
         ).replace('  inputRate: 50\n', ''),
     );

@@ -1,7 +1,10 @@
 /** Runs the `drill` CLI from sources as a real child process, for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportSchema, type Report } from '../../src/report/report-schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,4 +40,23 @@ export function startDrill(args: string[], env: Record<string, string>): DrillPr
       }
     },
   };
+}
+
+export interface FinishedRun {
+  code: number | null;
+  report: Report;
+  runDir: string;
+  output: string;
+}
+
+/** `drill run FILE ARGS...` with its reports and run records in a folder of its own; reads back report.json. */
+export async function runScenarioFile(file: string, args: string[] = []): Promise<FinishedRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-run-'));
+  const drill = startDrill(['run', file, '--report-dir', path.join(dir, 'reports'), ...args], { DRILL_STATE_DIR: path.join(dir, 'state') });
+  const { code } = await drill.exit;
+  const [runId] = existsSync(path.join(dir, 'reports')) ? readdirSync(path.join(dir, 'reports')) : [];
+  if (!runId) throw new Error(`drill run ${file} wrote no report (exit ${code}):\n${drill.output()}`);
+  const runDir = path.join(dir, 'reports', runId);
+  const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
+  return { code, report, runDir, output: drill.output() };
 }

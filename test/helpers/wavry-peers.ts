@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WavryTargets } from '../../src/load/wavry/wavry-driver.ts';
-import type { FixtureListening, HostHealth, MasterHealth } from '../../src/wire/wavry.ts';
+import type { FixtureListening, HostReady, MasterHealth } from '../../src/wire/wavry.ts';
 import { startFixture, type FixtureProcess } from './fixture-process.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef-0123';
@@ -135,9 +135,9 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
     );
     for (const host of hosts)
       await until(
-        () => getJson<HostHealth>(`${host.healthUrl}/health`),
-        (h) => h.bound,
-        `${host.username} bound`,
+        () => getJson<HostReady>(`${host.healthUrl}/ready`),
+        (r) => r.ready,
+        `${host.username} ready (bound on the gateway)`,
       );
     return {
       masterUrl,

@@ -1,10 +1,12 @@
 /**
  * Turns a scenario fault into what the fault server is asked to do (toxics, or a disabled proxy), and judges
- * whether a measured effect shows it took hold.
+ * whether it took hold: by a measured effect where a probe can see one (`measurable`), otherwise by reading the
+ * proxy back from the server ("accepted by server").
  */
 import type { FaultSpec } from '../../scenario/faults-schema.ts';
-import type { ToxicDefinition } from '../toxiproxy-control.ts';
-import type { ToxicType } from '../toxic-types.ts';
+import { roundIntegerAttributes } from '../toxic-attributes.ts';
+import type { ToxiproxyControl, ToxicDefinition } from '../toxiproxy-control.ts';
+import type { ProxyJson, ProxyProtocol, ToxicType } from '../toxic-types.ts';
 
 const ATTRIBUTES: Record<Exclude<FaultSpec['type'], 'partition'>, string[]> = {
   latency: ['latency', 'jitter'],
@@ -48,10 +50,54 @@ export function describeFault(fault: FaultSpec): string {
 
 export interface Verdict {
   verified: boolean;
+  /** A measured figure ("added 301.2 ms, expected …") or, when none can be measured, "accepted by server: …". */
   reason: string;
+  /** The measured effect; absent when the verdict rests on the server's read-back. */
+  measured?: Record<string, number>;
 }
 
-/** TCP link, HTTP probes: added latency or failed requests as the fault type predicts. */
+/**
+ * Whether a probe can measure the fault's effect on a link: on UDP (twin probe) partition, loss and latency; on
+ * TCP with an HTTP probe path, partition, reset_peer, timeout and latency. The rest (bandwidth, slicer, slow_close,
+ * limit_data, TCP loss, duplicate, reorder) are verified by reading the toxic back from the server.
+ */
+export function measurable(fault: FaultSpec, protocol: ProxyProtocol, hasHttpProbe: boolean): boolean {
+  if (protocol === 'udp') return fault.type === 'partition' || fault.type === 'loss' || fault.type === 'latency';
+  return hasHttpProbe && ['partition', 'reset_peer', 'timeout', 'latency'].includes(fault.type);
+}
+
+/**
+ * The server's account of a link: the toxic is on the proxy with the type, stream, toxicity and attributes asked
+ * for (integer attributes as sent, rounded), or the proxy is disabled for a partition. Shows the server accepted
+ * the fault, not that traffic felt it.
+ */
+export function judgeReadBack(expected: ToxicDefinition | undefined, proxy: ProxyJson): Verdict {
+  if (!expected) {
+    return proxy.enabled ? { verified: false, reason: `proxy ${proxy.name} is still enabled` } : { verified: true, reason: `accepted by server: proxy ${proxy.name} disabled` };
+  }
+  const name = expected.name!;
+  const found = proxy.toxics.find((t) => t.name === name);
+  if (!found) return { verified: false, reason: `toxic ${name} is not on proxy ${proxy.name}` };
+  const differs = (a: number | undefined, b: number) => a === undefined || Math.abs(a - b) > 1e-6;
+  const differences = [
+    ...(found.type === expected.type ? [] : [`type ${found.type}`]),
+    ...(found.stream === (expected.stream ?? 'downstream') ? [] : [`stream ${found.stream}`]),
+    ...(differs(found.toxicity, expected.toxicity ?? 1) ? [`toxicity ${found.toxicity}`] : []),
+    ...Object.entries(roundIntegerAttributes(expected.type, expected.attributes))
+      .filter(([key, value]) => differs(found.attributes[key], value))
+      .map(([key, value]) => `${key} ${found.attributes[key] ?? 'missing'} (asked ${value})`),
+  ];
+  return differences.length === 0
+    ? { verified: true, reason: `accepted by server: ${name} read back with ${JSON.stringify(found.attributes)}` }
+    : { verified: false, reason: `the server holds ${name} with ${differences.join(', ')}` };
+}
+
+/** Reads the link's proxy back and judges it (see `judgeReadBack`). */
+export async function verifyByReadBack(control: ToxiproxyControl, proxyName: string, expected: ToxicDefinition | undefined): Promise<Verdict> {
+  return judgeReadBack(expected, await control.getProxy(proxyName));
+}
+
+/** TCP link, HTTP probes: added latency or failed requests as the fault type predicts (the `measurable` types). */
 export function judgeTcp(fault: FaultSpec, baselineMs: number | null, afterMs: number | null, failures: string[], probes: number): Verdict {
   const partial = (fault.toxicity ?? 1) < 1;
   switch (fault.type) {
@@ -69,13 +115,11 @@ export function judgeTcp(fault: FaultSpec, baselineMs: number | null, afterMs: n
       return { verified: ok, reason: `added ${added.toFixed(1)} ms, expected ${expected} ± ${slack.toFixed(0)} ms` };
     }
     default:
-      return afterMs !== null || failures.length > 0
-        ? { verified: true, reason: `probe ${afterMs === null ? `failed (${failures[0]})` : `took ${afterMs.toFixed(1)} ms`}` }
-        : { verified: false, reason: 'no probe result' };
+      return { verified: false, reason: `a probe cannot measure ${fault.type}; it is verified by reading it back from the server` };
   }
 }
 
-/** UDP link, twin probe: loss, latency or silence as the fault type predicts. */
+/** UDP link, twin probe: loss, latency or silence as the fault type predicts (the `measurable` types). */
 export function judgeUdp(fault: FaultSpec, result: { sent: number; received: number; loss: number; medianRttMs: number | null }, baselineRttMs: number): Verdict {
   const toxicity = fault.toxicity ?? 1;
   switch (fault.type) {
@@ -95,6 +139,6 @@ export function judgeUdp(fault: FaultSpec, result: { sent: number; received: num
       return { verified: expected < 5 || Math.abs(added - expected) <= slack, reason: `added ${added.toFixed(1)} ms, expected ${expected} ± ${slack.toFixed(0)} ms` };
     }
     default:
-      return { verified: result.received > 0, reason: `${result.received}/${result.sent} datagrams came back, median RTT ${result.medianRttMs?.toFixed(1) ?? '–'} ms` };
+      return { verified: false, reason: `a probe cannot measure ${fault.type}; it is verified by reading it back from the server` };
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Everything fault injection needs for one run: the fault server, a proxy per link (the run's LinkRouter),
- * and the fault timeline. `close()` runs on every exit path: cancel pending faults, /reset, prove no toxic is
- * left, remove the run's proxies, stop the embedded server.
+ * and the fault timeline. The run's timeline records which server ran the faults. `close()` runs on every exit
+ * path: cancel pending faults, /reset, prove no toxic is left, remove the run's proxies, stop the server the run
+ * started (embedded or container).
  */
 import type { Logger } from '../../common/logger.ts';
+import type { RunRegistry } from '../../runtime/run-registry.ts';
 import type { ServicePlan } from '../../runtime/runtime.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import { resolveLinkReference } from '../../scenario/scenario-rules.ts';
@@ -23,10 +25,13 @@ export class FaultLayer {
     private readonly logger: Logger,
   ) {}
 
-  /** Opens the fault server when the scenario has links; undefined when there is nothing to proxy. */
-  static async open(scenario: Scenario, logger: Logger): Promise<FaultLayer | undefined> {
+  /**
+   * Opens the fault server when the scenario has links; undefined when there is nothing to proxy. `run` labels
+   * and records a Toxiproxy container with the run, so the reaper finds it.
+   */
+  static async open(scenario: Scenario, logger: Logger, run?: { runId: string; registry: RunRegistry }): Promise<FaultLayer | undefined> {
     if (scenario.links.length === 0) return undefined;
-    const server = await openFaultServer(scenario.faults, { seed: scenario.seed, logger });
+    const server = await openFaultServer(scenario.faults, { seed: scenario.seed, logger, ...run });
     try {
       await server.control.ensureSupports({
         proxies: scenario.links.map((l) => ({ name: `${l.from}_to_${l.to}`, protocol: l.protocol })),
@@ -50,6 +55,7 @@ export class FaultLayer {
 
   /** Prepares the timeline once the stack runs (baseline probes through each faulted link). */
   async prepare(timeline: Timeline, plans: (name: string) => ServicePlan, onPhase: (name: string, atMs: number) => void): Promise<void> {
+    timeline.add({ source: 'fault', type: 'server', detail: this.server.description });
     this.timelineRunner = new FaultTimeline({
       faults: this.scenario.faults.timeline,
       control: this.server.control,
@@ -85,7 +91,7 @@ export class FaultLayer {
       await this.timelineRunner?.stop();
       if (this.timelineRunner) await this.timelineRunner.resetAndCheck();
       else await this.server.control.reset();
-      if (this.server.description !== 'embedded') await this.links.deleteAll();
+      if (!this.server.ownedByRun) await this.links.deleteAll();
     } catch (error) {
       problems.push(`fault cleanup: ${(error as Error).message}`);
     } finally {

@@ -1,37 +1,90 @@
 /**
- * Which Toxiproxy API a run drives: drill's embedded server (the default, started for the run), or an existing
- * server named by `faults.url` or $TOXIPROXY_URL. Either way the harness talks to it through ToxiproxyControl.
+ * Which Toxiproxy API a run drives, from `faults.server`:
+ * - `embedded`: drill's own server, started for the run (or the server at `faults.url` / $TOXIPROXY_URL);
+ * - `toxiproxy`: an existing server at `faults.url` or $TOXIPROXY_URL;
+ * - `toxiproxy-container`: the real image started for the run (see `toxiproxy-container.ts`) when a Docker engine
+ *   answers and the image is present locally; otherwise a warning that says why, and the embedded server.
+ * Either way the harness talks to it through ToxiproxyControl; `description` says which one ran, for the report.
  */
 import { FaultError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
+import type { RunRegistry } from '../../runtime/run-registry.ts';
 import type { FaultsSpec } from '../../scenario/faults-schema.ts';
 import { EmbeddedToxiproxy } from '../embedded-toxiproxy.ts';
 import { ToxiproxyControl } from '../toxiproxy-control.ts';
 
 export interface FaultServer extends AsyncDisposable {
   control: ToxiproxyControl;
-  /** `embedded` or the URL of the external server, for the report. */
+  /** Which server runs the faults, e.g. `embedded`, the URL of an external one, or the container's image and URL. */
   description: string;
+  /** True when stopping the server removes its proxies with it (the embedded server, a container). */
+  ownedByRun: boolean;
 }
 
-export async function openFaultServer(spec: FaultsSpec, options: { seed: number; logger: Logger }): Promise<FaultServer> {
-  const externalUrl = spec.url ?? (spec.server === 'toxiproxy' ? process.env.TOXIPROXY_URL : undefined) ?? (spec.server === 'embedded' ? process.env.TOXIPROXY_URL : undefined);
+export interface FaultServerOptions {
+  seed: number;
+  logger: Logger;
+  /** The run's id and registry: a Toxiproxy container is labelled and recorded with them. */
+  runId?: string;
+  registry?: RunRegistry;
+}
+
+export async function openFaultServer(spec: FaultsSpec, options: FaultServerOptions): Promise<FaultServer> {
+  const externalUrl = spec.url ?? (spec.server === 'toxiproxy' || spec.server === 'embedded' ? process.env.TOXIPROXY_URL : undefined);
   if (spec.server === 'toxiproxy' && !externalUrl) {
-    throw new FaultError('faults.server is "toxiproxy" but no server is named: set faults.url or $TOXIPROXY_URL (e.g. http://127.0.0.1:8474)');
+    throw new FaultError(
+      'faults.server is "toxiproxy" but no server is named: set faults.url or $TOXIPROXY_URL (e.g. http://127.0.0.1:8474)',
+    );
   }
-  if (spec.server === 'toxiproxy-container') {
-    throw new FaultError('faults.server "toxiproxy-container" needs the container runtime (runtime: docker); use "embedded" or point faults.url at a running Toxiproxy');
-  }
+  if (spec.server === 'toxiproxy-container') return openContainerOrEmbedded(spec, options);
   if (externalUrl) {
     const control = new ToxiproxyControl(externalUrl, { logger: options.logger });
     const info = await control.serverInfo();
     options.logger.info(`Using the Toxiproxy server at ${externalUrl} (version ${info.version})`);
-    return { control, description: externalUrl, [Symbol.asyncDispose]: async () => undefined };
+    return {
+      control,
+      description: `toxiproxy ${info.version} at ${externalUrl}`,
+      ownedByRun: false,
+      [Symbol.asyncDispose]: async () => undefined,
+    };
   }
+  return openEmbedded(options, 'embedded');
+}
+
+async function openEmbedded(options: FaultServerOptions, description: string): Promise<FaultServer> {
   const server = await new EmbeddedToxiproxy({ seed: options.seed, logger: options.logger }).start({ host: '127.0.0.1', port: 0 });
   return {
     control: new ToxiproxyControl(server.url, { logger: options.logger }),
-    description: 'embedded',
+    description,
+    ownedByRun: true,
     [Symbol.asyncDispose]: () => server.stop(),
   };
+}
+
+async function openContainerOrEmbedded(spec: FaultsSpec, options: FaultServerOptions): Promise<FaultServer> {
+  // testcontainers loads only when a scenario asks for the container.
+  const { findToxiproxyImage, ToxiproxyContainer } = await import('../toxiproxy-container.ts');
+  const found = await findToxiproxyImage(spec.image);
+  if (!found.usable) {
+    options.logger.child('faults').warn(`faults.server is toxiproxy-container, but ${found.reason}. Using the embedded server instead.`);
+    return openEmbedded(options, `embedded (toxiproxy-container unavailable: ${found.reason})`);
+  }
+  const container = await new ToxiproxyContainer(found.image, {
+    runId: options.runId ?? 'unknown-run',
+    ...(options.registry ? { registry: options.registry } : {}),
+    logger: options.logger,
+  }).start();
+  try {
+    const control = new ToxiproxyControl(container.url, { logger: options.logger });
+    const info = await control.serverInfo();
+    return {
+      control,
+      description: `toxiproxy-container ${found.image} (version ${info.version}) at ${container.url}`,
+      ownedByRun: true,
+      [Symbol.asyncDispose]: () => container.stop(),
+    };
+  } catch (error) {
+    await container.stop();
+    throw error;
+  }
 }

@@ -1,18 +1,22 @@
 /**
  * Runs the scenario's fault timeline against the link proxies: at each fault's `at` (from the start of the
- * load) it adds the toxic (or disables the link), verifies the effect with a probe and records it in the
- * run's timeline; after `for` it removes it again; ramps move an attribute step by step. `stop()` cancels
- * what has not happened yet; `resetAndCheck()` restores every link and proves no toxic is left.
+ * load) it adds the toxic (or disables the link), verifies it took hold and records it in the run's timeline;
+ * ramps move an attribute step by step; after `for` it removes the toxic again. Every action on one fault's toxic
+ * runs after the one before it, so a late ramp step can never race the removal. `stop()` cancels what has not
+ * happened yet; `resetAndCheck()` restores every link and proves no toxic is left.
  */
+import { setMaxListeners } from 'node:events';
+import { systemClock, type Clock } from '../../common/clock.ts';
 import { FaultError } from '../../common/errors.ts';
 import { silentLogger, type Logger } from '../../common/logger.ts';
 import type { FaultSpec } from '../../scenario/faults-schema.ts';
 import { resolveLinkReference } from '../../scenario/scenario-rules.ts';
 import type { Timeline } from '../../sli/timeline.ts';
 import type { ToxiproxyControl } from '../toxiproxy-control.ts';
-import { describeFault, judgeTcp, judgeUdp, toxicOf, type Verdict } from './fault-effect.ts';
+import { describeFault, judgeTcp, judgeUdp, measurable, toxicOf, verifyByReadBack, type Verdict } from './fault-effect.ts';
 import { probeHttpMedian, probeUdpTwin } from './fault-probe.ts';
 import type { LinkProxies, ProxiedLink } from './link-proxies.ts';
+import { rampSteps } from './ramp-steps.ts';
 
 const PROBES = 5;
 const PROBE_TIMEOUT_MS = 1_000;
@@ -29,20 +33,29 @@ export interface FaultTimelineOptions {
   logger?: Logger;
   /** Called when a fault starts or clears, so SLIs can be kept per phase (`fault-0-latency`, `after-0`). */
   onPhase?: (name: string, atMs: number) => void;
+  /** Time source of the schedule (`wallMs` is epoch ms, as `start`'s origin). Default: the system clock. */
+  clock?: Clock;
 }
 
 export class FaultTimeline {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly cancel = new AbortController();
   private readonly baselines = new Map<string, number | null>();
   private readonly running = new Set<Promise<void>>();
+  /** Per fault and link, the last action queued on its toxic; the next one starts after it. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly cleared = new Set<string>();
   private udpBaselineRttMs = 0;
   private stopped = false;
   /** Faults that could not be injected or verified. */
   readonly errors: string[] = [];
   private readonly logger: Logger;
+  private readonly clock: Clock;
 
   constructor(private readonly options: FaultTimelineOptions) {
     this.logger = (options.logger ?? silentLogger).child('faults');
+    this.clock = options.clock ?? systemClock;
+    // One listener per scheduled action (a ramp schedules one per step).
+    setMaxListeners(0, this.cancel.signal);
   }
 
   /** Baseline probe times of every link with faults, taken before the load starts. */
@@ -68,9 +81,8 @@ export class FaultTimeline {
   /** Cancels faults not yet started and waits for injections in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.allSettled([...this.running]);
+    this.cancel.abort();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   /** POST /reset, then proves every link is enabled and carries no toxic. */
@@ -80,76 +92,99 @@ export class FaultTimeline {
     const ours = [...this.options.links.links.keys()];
     const left = ours.filter((name) => !proxies[name]?.enabled || (proxies[name]?.toxics.length ?? 0) > 0);
     if (left.length) throw new FaultError(`after /reset, links still faulted: ${left.join(', ')}`);
-    this.options.timeline.add({ source: 'fault', type: 'reset', detail: `${ours.length} link(s) enabled, no toxics left` });
+    this.record({ type: 'reset', detail: `${ours.length} link(s) enabled, no toxics left` });
+  }
+
+  private record(event: { type: string; target?: string; detail: string; measured?: Record<string, number> }): void {
+    this.options.timeline.add({ source: 'fault', atMs: this.clock.wallMs(), ...event });
   }
 
   private at(epochMs: number, action: () => Promise<void>): void {
     if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.stopped) return;
-      const work = action().catch((error: unknown) => {
-        const message = `fault: ${(error as Error).message}`;
-        this.errors.push(message);
-        this.logger.error(message);
-      });
-      this.running.add(work);
-      void work.finally(() => this.running.delete(work));
-    }, Math.max(0, epochMs - Date.now()));
-    this.timers.add(timer);
+    this.clock.sleep(Math.max(0, epochMs - this.clock.wallMs()), this.cancel.signal).then(
+      () => {
+        if (this.stopped) return;
+        const work = action().catch((error: unknown) => {
+          const message = `fault: ${(error as Error).message}`;
+          this.errors.push(message);
+          this.logger.error(message);
+        });
+        this.running.add(work);
+        void work.finally(() => this.running.delete(work));
+      },
+      () => undefined, // cancelled by stop()
+    );
+  }
+
+  /** `action` as a step of the lane `key`: it starts once every action queued before it on that lane settled. */
+  private inLane(key: string, action: () => Promise<void>): () => Promise<void> {
+    return () => {
+      const next = (this.lanes.get(key) ?? Promise.resolve()).then(action);
+      this.lanes.set(key, next.catch(() => undefined));
+      return next;
+    };
   }
 
   private linksOf(fault: FaultSpec): ProxiedLink[] {
     return (resolveLinkReference(fault.link) ?? []).map(({ from, to }) => {
       const link = this.options.links.links.get(`${from}_to_${to}`);
-      if (!link) throw new FaultError(`no proxy for link ${from} -> ${to}`);
+      if (!link) throw new FaultError(`no proxy for link ${from} -> ${to}: declare it in \`links\``);
       return link;
     });
   }
 
   private async inject(fault: FaultSpec, index: number, originMs: number): Promise<void> {
     const toxicName = `fault${index}_${fault.type}`;
-    this.options.onPhase?.(`fault-${index}-${fault.type}`, Date.now());
-    if (fault.for) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(`after-${index}`, Date.now()));
+    this.options.onPhase?.(`fault-${index}-${fault.type}`, this.clock.wallMs());
+    if (fault.for) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(`after-${index}`, this.clock.wallMs()));
     for (const link of this.linksOf(fault)) {
-      const toxic = toxicOf(fault, toxicName);
-      if (toxic) await this.options.control.addToxic(link.name, toxic);
-      else await this.options.control.setEnabled(link.name, false);
-      const injectedAtMs = Date.now();
-      const verdict = this.options.verify && !fault.skipVerify ? await this.verify(fault, link) : undefined;
-      this.options.timeline.add({
-        source: 'fault',
-        type: 'inject',
-        atMs: injectedAtMs,
-        target: link.name,
-        detail: `${describeFault(fault)}${verdict ? `; ${verdict.verified ? 'verified' : 'NOT verified'}: ${verdict.reason}` : ''}`,
-        ...(verdict?.measured ? { measured: verdict.measured } : {}),
-      });
-      if (verdict && !verdict.verified) this.errors.push(`fault ${index} (${fault.type} on ${link.name}) did not take effect: ${verdict.reason}`);
-      if ('ramp' in fault && fault.ramp && fault.for) this.ramp(fault, link, toxicName, originMs);
-      if (fault.for) this.at(originMs + fault.at + fault.for, () => this.clear(fault, link, toxicName));
+      const lane = `${index}:${link.name}`;
+      await this.inLane(lane, () => this.add(fault, index, link, toxicName))();
+      const ramp = 'ramp' in fault ? fault.ramp : undefined;
+      if (ramp && fault.for) {
+        const steps = rampSteps(ramp, fault.for);
+        steps.forEach((step, i) => {
+          const last = i === steps.length - 1;
+          this.at(originMs + fault.at + step.afterMs, this.inLane(lane, () => this.rampTo(ramp.attribute, step.value, last, link, toxicName, lane)));
+        });
+      }
+      if (fault.for) this.at(originMs + fault.at + fault.for, this.inLane(lane, () => this.clear(fault, link, toxicName, lane)));
     }
   }
 
-  private ramp(fault: FaultSpec & { ramp?: { attribute: string; from: number; to: number; step: number } }, link: ProxiedLink, toxicName: string, originMs: number): void {
-    const ramp = fault.ramp!;
-    const steps = Math.max(1, Math.floor(fault.for! / ramp.step));
-    for (let i = 1; i <= steps; i++) {
-      const value = ramp.from + ((ramp.to - ramp.from) * i) / steps;
-      this.at(originMs + fault.at + i * ramp.step, async () => {
-        await this.options.control.updateToxic(link.name, toxicName, { attributes: { [ramp.attribute]: value } });
-        if (i === steps) this.options.timeline.add({ source: 'fault', type: 'ramp-end', target: link.name, detail: `${ramp.attribute} reached ${value}` });
-      });
-    }
+  private async add(fault: FaultSpec, index: number, link: ProxiedLink, toxicName: string): Promise<void> {
+    const toxic = toxicOf(fault, toxicName);
+    if (toxic) await this.options.control.addToxic(link.name, toxic);
+    else await this.options.control.setEnabled(link.name, false);
+    const injectedAtMs = this.clock.wallMs();
+    const verdict = this.options.verify && !fault.skipVerify ? await this.verify(fault, link, toxicName) : undefined;
+    this.options.timeline.add({
+      source: 'fault',
+      type: 'inject',
+      atMs: injectedAtMs,
+      target: link.name,
+      detail: `${describeFault(fault)}${verdict ? `; ${verdict.verified ? 'verified' : 'NOT verified'}: ${verdict.reason}` : ''}`,
+      ...(verdict?.measured ? { measured: verdict.measured } : {}),
+    });
+    if (verdict && !verdict.verified) this.errors.push(`fault ${index} (${fault.type} on ${link.name}) did not take effect: ${verdict.reason}`);
   }
 
-  private async clear(fault: FaultSpec, link: ProxiedLink, toxicName: string): Promise<void> {
+  private async rampTo(attribute: string, value: number, last: boolean, link: ProxiedLink, toxicName: string, lane: string): Promise<void> {
+    if (this.cleared.has(lane)) return;
+    await this.options.control.updateToxic(link.name, toxicName, { attributes: { [attribute]: value } });
+    if (last) this.record({ type: 'ramp-end', target: link.name, detail: `${attribute} reached ${value}` });
+  }
+
+  private async clear(fault: FaultSpec, link: ProxiedLink, toxicName: string, lane: string): Promise<void> {
+    this.cleared.add(lane);
     if (fault.type === 'partition') await this.options.control.setEnabled(link.name, true);
     else await this.options.control.removeToxic(link.name, toxicName);
-    this.options.timeline.add({ source: 'fault', type: 'clear', target: link.name, detail: fault.type });
+    this.record({ type: 'clear', target: link.name, detail: fault.type });
   }
 
-  private async verify(fault: FaultSpec, link: ProxiedLink): Promise<(Verdict & { measured?: Record<string, number> }) | undefined> {
+  private async verify(fault: FaultSpec, link: ProxiedLink, toxicName: string): Promise<Verdict> {
+    const path = this.options.probePath(link);
+    if (!measurable(fault, link.protocol, path !== undefined)) return verifyByReadBack(this.options.control, link.name, toxicOf(fault, toxicName));
     if (link.protocol === 'udp') {
       const toxic = toxicOf(fault, 'probe');
       const result = await probeUdpTwin(this.options.control, link.name, toxic ? [toxic] : [], {
@@ -159,10 +194,8 @@ export class FaultTimeline {
       });
       return { ...judgeUdp(fault, result, this.udpBaselineRttMs), measured: { loss: result.loss, ...(result.medianRttMs !== null ? { rttMs: result.medianRttMs } : {}) } };
     }
-    const path = this.options.probePath(link);
-    if (!path) return { verified: true, reason: 'not an HTTP link: effect not probed' };
     const baseline = this.baselines.get(link.name) ?? null;
-    const after = await probeHttpMedian(link.listen, path, PROBES, Math.max(PROBE_TIMEOUT_MS, 3 * ((fault as { latency?: number }).latency ?? 0)));
+    const after = await probeHttpMedian(link.listen, path!, PROBES, Math.max(PROBE_TIMEOUT_MS, 3 * ((fault as { latency?: number }).latency ?? 0)));
     const verdict = judgeTcp(fault, baseline, after.medianMs, after.failures, PROBES);
     const measured: Record<string, number> = { failedProbes: after.failures.length };
     if (after.medianMs !== null) measured.probeMs = after.medianMs;

@@ -21,8 +21,9 @@ export class BridgeControl implements AsyncDisposable {
     return this.call<InjectResponse>('POST', '/_drill/inject', { account, messages });
   }
 
-  stats(): Promise<BridgeStats> {
-    return this.call<BridgeStats>('GET', '/_drill/stats');
+  /** Delivery stats; with `account`, `subscribers` counts only the receive websockets of that account. */
+  stats(account?: string): Promise<BridgeStats> {
+    return this.call<BridgeStats>('GET', account === undefined ? '/_drill/stats' : `/_drill/stats?account=${encodeURIComponent(account)}`);
   }
 
   async setFaults(faults: BridgeFaults): Promise<void> {

@@ -6,6 +6,7 @@
 import { seededRandom } from '../../common/random.ts';
 import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
 import type { Arrival, DriverContext, WorkloadDriver } from '../workload-driver.ts';
+import { waitForBotSubscriptions } from './bot-subscriptions.ts';
 import { BridgeControl } from './bridge-control.ts';
 import { MessageGenerator } from './message-generator.ts';
 import { ReplyTracker } from './reply-tracker.ts';
@@ -14,9 +15,16 @@ import { sampleStack, type StackSample } from './stack-sampler.ts';
 export interface SignalDriverTargets {
   /** Base URL of the bridge's control API. */
   bridgeControlUrl: string;
-  /** Prometheus endpoints of the bots. */
+  /** Prometheus endpoints of the bots, in the order of the workload's `bots`. */
   botMetricsUrls: string[];
 }
+
+export interface SignalDriverOptions {
+  /** How long `prepare` waits for every bot's receive websocket to join the bridge, ms. Default 20,000. */
+  subscribeTimeoutMs?: number;
+}
+
+const DEFAULT_SUBSCRIBE_TIMEOUT_MS = 20_000;
 
 export class SignalDriver implements WorkloadDriver {
   readonly workload = 'signal';
@@ -35,6 +43,7 @@ export class SignalDriver implements WorkloadDriver {
     private readonly spec: SignalWorkloadSpec,
     private readonly targets: SignalDriverTargets,
     seed: number,
+    private readonly options: SignalDriverOptions = {},
   ) {
     this.bridge = new BridgeControl(targets.bridgeControlUrl);
     this.generator = new MessageGenerator(spec, seededRandom(seed));
@@ -55,8 +64,15 @@ export class SignalDriver implements WorkloadDriver {
     return this.context;
   }
 
+  /** Waits for every bot to subscribe at the bridge, then follows the oracle log and takes the first sample. */
   async prepare(context: DriverContext): Promise<void> {
     this.context = context;
+    await waitForBotSubscriptions({
+      bridge: this.bridge,
+      account: this.spec.account,
+      bots: this.spec.bots.map((name, i) => ({ name, metricsUrl: this.targets.botMetricsUrls[i]! })),
+      timeoutMs: this.options.subscribeTimeoutMs ?? DEFAULT_SUBSCRIBE_TIMEOUT_MS,
+    });
     await this.bridge.followOracle((record) => this.tracker.observe(record));
     this.firstSample = await sampleStack({ botMetricsUrls: this.targets.botMetricsUrls, bridge: this.bridge });
     this.lastSample = this.firstSample;
@@ -69,16 +85,17 @@ export class SignalDriver implements WorkloadDriver {
     series.add('sent', sentAtMs);
     try {
       await this.bridge.inject(this.spec.account, [generated.inject]);
-      slis.record((s) => s.rate('inject_errors', false));
+      slis.record((s) => s.rate('inject_errors', false), arrival.intendedAtMs);
     } catch {
       this.errors++;
-      slis.record((s) => s.rate('inject_errors', true));
+      slis.record((s) => s.rate('inject_errors', true), arrival.intendedAtMs);
       series.add('inject_errors', sentAtMs);
       // A message the bridge never took cannot be answered; it still counts against replies_missing.
-      if (generated.expectReply && !generated.duplicate) slis.record((s) => s.rate('replies_missing', true));
+      if (generated.expectReply && !generated.duplicate) slis.record((s) => s.rate('replies_missing', true), arrival.intendedAtMs);
       return;
     }
     if (generated.duplicate) return; // a re-emitted (source, timestamp): any reply to it is a duplicate
+    // Outcomes count in the phase the message was sent in, however late they are judged.
     const outcome = await this.tracker.expect({
       key: generated.key,
       intendedAtMs: arrival.intendedAtMs,
@@ -92,7 +109,7 @@ export class SignalDriver implements WorkloadDriver {
       slis.record((s) => {
         s.rate('replies_missing', true);
         s.rate('duplicate_replies', false);
-      });
+      }, arrival.intendedAtMs);
       series.add('replies_missing', now);
       return;
     }
@@ -101,7 +118,7 @@ export class SignalDriver implements WorkloadDriver {
       s.rate('duplicate_replies', false);
       s.trend('reply_latency').recordMs(Math.max(0, outcome.correctedMs));
       s.trend('reply_latency_uncorrected').recordMs(Math.max(0, outcome.uncorrectedMs));
-    });
+    }, arrival.intendedAtMs);
     series.add('replies', now);
     series.latency(now, outcome.correctedMs);
   }

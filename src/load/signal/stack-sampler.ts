@@ -20,7 +20,8 @@ export interface SampleTargets {
   bridge: BridgeControl;
 }
 
-async function scrape(url: string): Promise<ReturnType<typeof parsePrometheusText> | undefined> {
+/** Scrapes one Prometheus endpoint; undefined when it does not answer within a second. */
+export async function scrape(url: string): Promise<ReturnType<typeof parsePrometheusText> | undefined> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
     return response.ok ? parsePrometheusText(await response.text()) : undefined;

@@ -26,7 +26,7 @@ export async function runClientSession(plan: SessionPlan, deps: ClientSessionDep
   recorder.started();
   try {
     const path = (held.path = await setUpSession(plan, { ...deps, events: recorder }, held, signal));
-    recorder.connected(path.route);
+    recorder.connected(path);
     const options: MediaSessionOptions = {
       inputRate: spec.inputRate,
       pingIntervalMs: spec.pingInterval,

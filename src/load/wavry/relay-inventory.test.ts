@@ -12,14 +12,18 @@ const relay = (relay_id: string, state: RelayListEntry['state'], last_seen_ms_ag
 });
 
 describe('relay registry summary', () => {
-  it('counts states and the oldest heartbeat, leaving out the control-plane relays', () => {
+  it('counts relays in every state and the oldest heartbeat, leaving out the control-plane relays', () => {
     const list = [
       relay('a', 'Active', 1_200),
       relay('b', 'Draining', 300),
       relay('c', 'Quarantined', 130_000),
       relay('synthetic', 'Draining', 900_000),
     ];
-    expect(summarizeRegistry(list, new Set(['synthetic']))).toEqual({ draining: 1, quarantined: 1, heartbeatAgeMs: 130_000 });
-    expect(summarizeRegistry([], new Set())).toEqual({ draining: 0, quarantined: 0, heartbeatAgeMs: null });
+    const none = { New: 0, Probation: 0, Active: 0, Degraded: 0, Draining: 0, Quarantined: 0, Banned: 0 };
+    expect(summarizeRegistry(list, new Set(['synthetic']))).toEqual({
+      byState: { ...none, Active: 1, Draining: 1, Quarantined: 1 },
+      heartbeatAgeMs: 130_000,
+    });
+    expect(summarizeRegistry([], new Set())).toEqual({ byState: none, heartbeatAgeMs: null });
   });
 });

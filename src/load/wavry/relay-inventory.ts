@@ -1,16 +1,16 @@
 /**
  * A sample of the relay fleet: the master's registry (`/health` for the assignable count, `/v1/relays` for
- * states and heartbeat ages, the control-plane relays left out) and the relays' own counters (`/metrics`).
- * Whatever does not answer within a second is null in the sample.
+ * the count in each state and heartbeat ages, the control-plane relays left out) and the relays' own counters
+ * (`/metrics`). Whatever does not answer within a second is null in the sample.
  */
-import type { MasterHealth, RelayCounters, RelayListEntry } from '../../wire/wavry.ts';
+import { RELAY_STATES, type MasterHealth, type RelayCounters, type RelayListEntry, type RelayState } from '../../wire/wavry.ts';
 import type { MasterApi } from './master-api.ts';
 
 const SCRAPE_TIMEOUT_MS = 1_000;
 
 export interface RelayRegistrySummary {
-  draining: number;
-  quarantined: number;
+  /** Relays in each state, every state present (0 when none). */
+  byState: Record<RelayState, number>;
   /** Largest `last_seen_ms_ago`, ms; null with no relay registered. */
   heartbeatAgeMs: number | null;
 }
@@ -23,11 +23,15 @@ export interface InventorySample {
   relays: { forwarded: number; dropped: number; leaseRejects: number } | null;
 }
 
+/** The gauge of a relay state: `relays_draining` for Draining. */
+export const relayStateGauge = (state: string) => `relays_${state.toLowerCase()}`;
+
 export function summarizeRegistry(list: readonly RelayListEntry[], ignore: ReadonlySet<string>): RelayRegistrySummary {
   const relays = list.filter((relay) => !ignore.has(relay.relay_id));
+  const byState = Object.fromEntries(RELAY_STATES.map((state) => [state, 0])) as Record<RelayState, number>;
+  for (const relay of relays) if (relay.state in byState) byState[relay.state] += 1;
   return {
-    draining: relays.filter((relay) => relay.state === 'Draining').length,
-    quarantined: relays.filter((relay) => relay.state === 'Quarantined').length,
+    byState,
     heartbeatAgeMs: relays.length ? Math.max(...relays.map((relay) => relay.last_seen_ms_ago)) : null,
   };
 }

@@ -1,15 +1,24 @@
 /**
  * Where a session's events become SLIs (names of the `wavry` catalog entry) and time-series columns.
  * Rates: `session_setup_success` counts successes as its events (threshold `rate>=…`), `handshake_failures`
- * and `session_drops` count the bad ones, `relay_share` the relayed sessions, `loss_<route>` the packets
- * without echo.
+ * and `session_drops` count the bad ones, `relay_share` the relayed sessions, `webrtc_share` the direct sessions
+ * on a WebRTC data channel (the rest of them on plain UDP), `loss_<route>` the packets without echo.
+ * The failure reasons and lease reject codes are reported from the start, at 0 until something counts them.
  */
 import type { Clock } from '../../common/clock.ts';
-import type { LeaseRejectReason } from '../../wire/wavry.ts';
+import { LEASE_REJECT_REASON, type LeaseRejectReason } from '../../wire/wavry.ts';
 import type { DriverContext } from '../workload-driver.ts';
-import type { PathRoute } from './media-path.ts';
+import type { MediaPath, PathRoute } from './media-path.ts';
 import type { MediaSessionResult } from './media-session.ts';
-import type { SetupFailureReason } from './setup-failure.ts';
+import { SETUP_FAILURE_REASONS, type SetupFailureReason } from './setup-failure.ts';
+
+/** Counters a healthy run reports as 0: every setup failure reason, and leases by LEASE_REJECT code. */
+export const DECLARED_COUNTERS: readonly string[] = [
+  ...SETUP_FAILURE_REASONS.map((reason) => `handshake_failures_${reason}`),
+  'leases_issued',
+  'lease_rejects',
+  ...Object.keys(LEASE_REJECT_REASON).map((reason) => `lease_rejects_${reason}`),
+];
 
 export class SessionRecorder {
   constructor(
@@ -17,19 +26,24 @@ export class SessionRecorder {
     private readonly clock: Clock,
     /** Called for each failed setup (with its detail) and each dropped session: the progress line's error count. */
     private readonly onError: (detail: string) => void,
-  ) {}
+  ) {
+    context.slis.declareCounters(DECLARED_COUNTERS);
+  }
 
   started(): void {
     this.context.series.add('sessions_started', this.clock.wallMs());
   }
 
-  connected(route: PathRoute): void {
+  connected(path: Pick<MediaPath, 'route' | 'transport'>): void {
     this.context.slis.record((s) => {
       s.rate('session_setup_success', true);
       s.rate('handshake_failures', false);
-      s.rate('relay_share', route === 'relay');
+      s.rate('relay_share', path.route === 'relay');
+      if (path.route === 'direct') s.rate('webrtc_share', path.transport === 'webrtc');
     });
-    this.context.series.add(`sessions_${route}`, this.clock.wallMs());
+    const now = this.clock.wallMs();
+    this.context.series.add(`sessions_${path.route}`, now);
+    if (path.route === 'direct') this.context.series.add(`sessions_direct_${path.transport}`, now);
   }
 
   failed(reason: SetupFailureReason, detail: string): void {

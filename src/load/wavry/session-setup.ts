@@ -15,7 +15,7 @@ import type { HostCapabilities } from './host-capabilities.ts';
 import { WaitTimeout } from './mailbox.ts';
 import type { HandshakeBudget, MediaPath } from './media-path.ts';
 import { openRelayPath } from './relay-path.ts';
-import { SetupFailure, type SetupFailureReason } from './setup-failure.ts';
+import { failureReason, SetupFailure, type SetupStep } from './setup-failure.ts';
 import { parseHostPort, UdpEndpoint } from './udp-endpoint.ts';
 import { openWebRtcPath } from './webrtc-path.ts';
 
@@ -50,68 +50,54 @@ export interface SessionResources {
   path?: MediaPath;
 }
 
-/** Runs `step`; a failure that is not the session's own stop becomes SetupFailure(`reason` picks by error). */
+/** Runs one setup step; a failure that is not the session's own stop becomes SetupFailure (see `failureReason`). */
 async function step<T>(
   signal: AbortSignal,
-  reasonOf: (error: unknown) => SetupFailureReason,
-  what: string,
+  which: SetupStep,
+  context: { setupTimeLeftMs: () => number; directTried: boolean },
   run: () => Promise<T>,
 ): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (signal.aborted || error instanceof SetupFailure) throw error;
-    throw new SetupFailure(reasonOf(error), `${what}: ${(error as Error).message}`, { cause: error });
+    const reason = failureReason(which, {
+      timedOut: error instanceof WaitTimeout,
+      setupTimeLeftMs: context.setupTimeLeftMs(),
+      directTried: context.directTried,
+    });
+    throw new SetupFailure(reason, `${which.replace('_', ' ')}: ${(error as Error).message}`, { cause: error });
   }
 }
-
-const timeoutOr = (otherwise: SetupFailureReason) => (error: unknown) => (error instanceof WaitTimeout ? 'bind_timeout' : otherwise);
 
 export async function setUpSession(plan: SessionPlan, deps: SetupDeps, held: SessionResources, signal: AbortSignal): Promise<MediaPath> {
   const { spec, clock } = deps;
   const setupEndsAt = clock.nowMs() + spec.setupTimeout;
   const left = () => Math.max(0, setupEndsAt - clock.nowMs());
+  const before = { setupTimeLeftMs: left, directTried: false };
   const udp = (held.udp = await UdpEndpoint.bind(plan.localAddress));
-  const token = await step(
-    signal,
-    () => 'auth',
-    'sign-in',
-    () => signIn(deps.gatewayUrl, plan.account, { localAddress: plan.localAddress, timeoutMs: left(), signal }),
+  const token = await step(signal, 'sign_in', before, () =>
+    signIn(deps.gatewayUrl, plan.account, { localAddress: plan.localAddress, timeoutMs: left(), signal }),
   );
-  // A refused upgrade (per-IP cap, origin) is an auth failure; running out of setup time on the way is a timeout.
-  const signaling = (held.signaling = await step(
-    signal,
-    () => (left() > 0 ? 'auth' : 'bind_timeout'),
-    'signaling',
-    () =>
-      GatewaySignaling.connect({
-        url: `${deps.gatewayUrl.replace(/^http/, 'ws')}/ws`,
-        localAddress: plan.localAddress,
-        timeoutMs: left(),
-        clock,
-        signal,
-      }),
+  const signaling = (held.signaling = await step(signal, 'signaling', before, () =>
+    GatewaySignaling.connect({
+      url: `${deps.gatewayUrl.replace(/^http/, 'ws')}/ws`,
+      localAddress: plan.localAddress,
+      timeoutMs: left(),
+      clock,
+      signal,
+    }),
   ));
-  await step(signal, timeoutOr('auth'), 'bind', () => signaling.bind(token, left(), signal));
-  const ack = await step(
-    signal,
-    () => 'bind_timeout',
-    'offer',
-    () => offer(signaling, plan, udp, left(), signal),
-  );
+  await step(signal, 'bind', before, () => signaling.bind(token, left(), signal));
+  const ack = await step(signal, 'offer', before, () => offer(signaling, plan, udp, left(), signal));
   const budget: HandshakeBudget = { attempts: spec.handshakeAttempts, intervalMs: spec.handshakeInterval };
   const direct = ack.public_addr && !plan.behindNat ? parseHostPort(ack.public_addr) : undefined;
   const directTried = direct !== undefined && direct.host.startsWith('127.');
   if (directTried) {
-    const path = await openDirect(plan, deps, { udp, signaling, host: direct, budget, signal });
+    const path = await openDirect(plan, deps, { udp, signaling, host: direct, budget, signal, directTried });
     if (path) return path;
   }
-  try {
-    return await viaRelay(plan, deps, { udp, signaling, budget, signal });
-  } catch (error) {
-    if (!directTried || !(error instanceof SetupFailure)) throw error;
-    throw new SetupFailure('direct_unreachable', `direct path silent, then ${error.message}`, { cause: error });
-  }
+  return viaRelay(plan, deps, { udp, signaling, budget, signal, directTried });
 }
 
 async function offer(
@@ -139,6 +125,8 @@ interface PathContext {
   signaling: GatewaySignaling;
   budget: HandshakeBudget;
   signal: AbortSignal;
+  /** The direct path was tried (and stayed silent) before the relay. */
+  directTried: boolean;
 }
 
 /** WebRTC first where the host may answer offers, else (or when it does not answer) its UDP address. */
@@ -176,30 +164,27 @@ async function viaRelay(plan: SessionPlan, deps: SetupDeps, context: PathContext
   const { spec, clock, events } = deps;
   const { signaling, signal } = context;
   signaling.send({ type: 'REQUEST_RELAY', target_username: plan.host });
-  const credentials = await step(
-    signal,
-    () => 'relay_credentials_timeout',
-    'relay request',
-    async () => {
-      const reply = await signaling.inbox.take(
-        (m) => (m.type === 'RELAY_CREDENTIALS' || m.type === 'ERROR' ? m : undefined),
-        spec.relayCredentialsTimeout,
-        signal,
-      );
-      if (reply.type === 'ERROR') throw new Error(`gateway: ${reply.message}`);
-      return reply as RelayCredentials;
-    },
-  );
+  const credentials = await step(signal, 'relay_request', { setupTimeLeftMs: () => 0, directTried: context.directTried }, async () => {
+    const reply = await signaling.inbox.take(
+      (m) => (m.type === 'RELAY_CREDENTIALS' || m.type === 'ERROR' ? m : undefined),
+      spec.relayCredentialsTimeout,
+      signal,
+    );
+    if (reply.type === 'ERROR') throw new Error(`gateway: ${reply.message}`);
+    return reply as RelayCredentials;
+  });
   events.leaseIssued();
   const outcome = await openRelayPath({ udp: context.udp, credentials, handshake: context.budget, clock, signal });
   if (outcome.kind === 'open') return outcome.path;
+  // The relay's answer decides from here, whether or not a direct attempt came first.
+  const after = context.directTried ? ' (after a silent direct path)' : '';
   if (outcome.kind === 'rejected') {
     events.leaseRejected(outcome.reason);
-    throw new SetupFailure('lease_rejected', `relay ${credentials.addr} rejected the lease: ${outcome.reason}`);
+    throw new SetupFailure('lease_rejected', `relay ${credentials.addr} rejected the lease: ${outcome.reason}${after}`);
   }
   const what = outcome.acked ? 'the host never answered through relay' : 'no ACK or REJECT from relay';
   throw new SetupFailure(
     'relay_unreachable',
-    `${what} ${credentials.addr} within ${spec.handshakeAttempts} × ${spec.handshakeInterval} ms`,
+    `${what} ${credentials.addr} within ${spec.handshakeAttempts} × ${spec.handshakeInterval} ms${after}`,
   );
 }

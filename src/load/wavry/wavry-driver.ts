@@ -2,8 +2,8 @@
  * The Wavry streaming workload. Each arrival is one simulated viewer session (client-session.ts) from its own
  * loopback address, to a host picked with the seeded random, direct or — for the `relayShare` "behind NAT" and
  * whenever the direct path stays silent — through a relay; `fire` resolves when the session ends. `sample` reads
- * the relay fleet (relay-inventory.ts); `controlPlaneRelays` synthetic relays time the master's register and
- * heartbeat calls while the load runs.
+ * the relay fleet (relay-inventory.ts: `relays_<state>` for every state the master reports);
+ * `controlPlaneRelays` synthetic relays time the master's register and heartbeat calls while the load runs.
  */
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../../common/clock.ts';
@@ -16,7 +16,7 @@ import { runClientSession } from './client-session.ts';
 import { ControlPlaneRelays } from './control-plane-relays.ts';
 import { HostCapabilities } from './host-capabilities.ts';
 import { MasterApi } from './master-api.ts';
-import { sampleInventory, type InventorySample } from './relay-inventory.ts';
+import { relayStateGauge, sampleInventory, type InventorySample } from './relay-inventory.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { releaseWebRtcIfIdle } from './webrtc-peers.ts';
 
@@ -148,17 +148,16 @@ export class WavryDriver implements WorkloadDriver {
       this.syntheticRelayIds,
     );
     const now = this.clock.wallMs();
+    const byState = sample.registry ? Object.entries(sample.registry.byState) : [];
+    const heartbeatAgeMs = sample.registry?.heartbeatAgeMs ?? null;
     slis.record((s) => {
       if (sample.assignable !== null) s.gauge('relays_assignable', sample.assignable);
-      if (sample.registry) {
-        s.gauge('relays_draining', sample.registry.draining);
-        s.gauge('relays_quarantined', sample.registry.quarantined);
-        if (sample.registry.heartbeatAgeMs !== null) s.gauge('relay_heartbeat_age', sample.registry.heartbeatAgeMs);
-      }
+      for (const [state, count] of byState) s.gauge(relayStateGauge(state), count);
+      if (heartbeatAgeMs !== null) s.gauge('relay_heartbeat_age', heartbeatAgeMs);
     });
     series.set('relays_assignable', now, sample.assignable);
-    series.set('relays_draining', now, sample.registry?.draining ?? null);
-    series.set('relay_heartbeat_age', now, sample.registry?.heartbeatAgeMs ?? null);
+    series.set('relays_draining', now, sample.registry?.byState.Draining ?? null);
+    series.set('relay_heartbeat_age', now, heartbeatAgeMs);
     const previous = this.lastSample?.relays;
     if (sample.relays && previous) {
       series.add('relay_forwarded', now, Math.max(0, sample.relays.forwarded - previous.forwarded));

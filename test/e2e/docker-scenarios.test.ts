@@ -1,0 +1,51 @@
+/**
+ * The shipped scenarios and drills on containers: the Signal and Wavry baselines, the master-restart drill and
+ * the rollback drill, each run unchanged with `drill run FILE --runtime docker`, must pass as they do on local
+ * processes, with the same report shape, per-service resource usage from the engine, and no container left.
+ * Needs a Docker engine (`bash scripts/setup-docker.sh`); skipped with the reason without one, and failing
+ * instead when DRILL_REQUIRE_DOCKER=1 (CI).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { containersOfRun } from '../../src/runtime/docker/container-remover.ts';
+import { probeDockerEngine } from '../../src/runtime/docker/docker-engine.ts';
+import { buildFixtureImages } from '../../src/runtime/docker/fixture-images.ts';
+import { runScenarioFile } from '../helpers/drill-cli.ts';
+
+const engine = await probeDockerEngine();
+const required = process.env.DRILL_REQUIRE_DOCKER === '1';
+
+if (!engine.reachable) {
+  describe('shipped scenarios on docker', () => {
+    it(`${required ? 'fails' : 'is skipped'}: ${engine.reason}`, (context) => {
+      if (required) throw new Error(`DRILL_REQUIRE_DOCKER=1 but ${engine.reason}`);
+      context.skip(engine.reason);
+    });
+  });
+}
+
+describe.skipIf(!engine.reachable)('shipped scenarios on docker', () => {
+  beforeAll(async () => {
+    // What `drill images build --offline` does: every fixture at every release, on a base made from this node.
+    await buildFixtureImages({ offline: true });
+  }, 600_000);
+
+  it.each(['scenarios/signal-baseline.yaml', 'scenarios/wavry-baseline.yaml', 'drills/master-restart.yaml', 'drills/rollback.yaml'])(
+    '%s passes on containers',
+    async (file) => {
+      const { code, report, output } = await runScenarioFile(file, ['--runtime', 'docker']);
+      expect(report.errors, output).toEqual([]);
+      expect(report.thresholds.filter((t) => !t.pass), output).toEqual([]);
+      expect(report.steps.filter((s) => !s.pass)).toEqual([]);
+      expect(code).toBe(0);
+      expect(report.runtime).toBe('docker');
+      for (const service of report.services) {
+        expect(service.source, service.name).toMatch(/^fixture:/);
+        // From the engine's stats, not from a process table.
+        expect(service.rssBytes, service.name).toBeGreaterThan(0);
+      }
+      const api = engine.reachable ? engine.client.container.dockerode : undefined;
+      expect(await containersOfRun(api!, report.runId)).toEqual([]);
+    },
+    300_000,
+  );
+});
