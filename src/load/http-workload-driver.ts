@@ -6,6 +6,7 @@
 import type { HttpWorkloadSpec } from '../scenario/workload-schema.ts';
 import { HttpDriver } from './http-driver.ts';
 import type { HttpExchangeResult } from './http-exchange.ts';
+import { correctedLatencyMs } from './latency-recorder.ts';
 import type { Arrival, DriverContext, WorkloadDriver } from './workload-driver.ts';
 
 /** Monotonic (performance.now) ms to epoch ms: the run's arrivals and series speak epoch ms. */
@@ -53,17 +54,19 @@ export class HttpWorkloadDriver implements WorkloadDriver {
   private readonly record = (result: HttpExchangeResult, failed: boolean): void => {
     const { slis, series } = this.context!;
     const doneAtMs = toEpochMs(result.doneAtMs);
+    // A request counts in the phase it was due in, however late it is answered.
+    const intendedAtMs = toEpochMs(result.intendedAtMs);
     if (failed) this.failed++;
     if (result.failure) {
-      slis.record((s) => s.rate('http_req_failed', true));
+      slis.record((s) => s.rate('http_req_failed', true), intendedAtMs);
     } else {
-      const correctedMs = result.doneAtMs - result.intendedAtMs;
+      const correctedMs = correctedLatencyMs(result.intendedAtMs, result.sentAtMs, result.doneAtMs);
       const uncorrectedMs = result.doneAtMs - result.sentAtMs;
       slis.record((s) => {
         s.trend('http_req_duration').recordMs(correctedMs);
         s.trend('http_req_duration_uncorrected').recordMs(uncorrectedMs);
         s.rate('http_req_failed', failed);
-      });
+      }, intendedAtMs);
       series.latency(doneAtMs, correctedMs);
     }
     series.add('responses', doneAtMs);

@@ -32,4 +32,23 @@ describe('phased SLIs', () => {
     expect(inject!.slis.failures_auth).toMatchObject({ count: 0 });
     expect(inject!.slis.rejects_WrongRelay).toMatchObject({ count: 0 });
   });
+
+  it('counts an outcome judged late in the phase of its cause', () => {
+    const slis = new PhasedSlis(() => new LatencyHistogram(), 0);
+    slis.startPhase('baseline', 0);
+    slis.startPhase('inject', 1_000);
+    slis.startPhase('after', 2_000);
+    // Judged now (in `after`), caused at 1.5 s (in `inject`); before the first phase: the first phase.
+    slis.record((s) => s.count('rejects'), 1_500);
+    slis.record((s) => s.count('rejects'), 2_500);
+    slis.record((s) => s.count('failures_auth'), -10);
+    slis.record((s) => s.count('failures_timeout'));
+    const [baseline, inject, after] = slis.phaseReports(definitions, 3_000);
+    expect(baseline!.slis.rejects).toBeUndefined();
+    expect(inject!.slis.rejects).toMatchObject({ count: 1 });
+    expect(after!.slis.rejects).toMatchObject({ count: 1 });
+    expect(after!.slis.failures_timeout).toMatchObject({ count: 1 });
+    expect(slis.run.summarize(definitions, 3_000, '').failures_auth).toMatchObject({ count: 1 });
+    expect(baseline!.slis.failures_auth).toMatchObject({ count: 1 });
+  });
 });

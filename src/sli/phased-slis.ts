@@ -67,12 +67,9 @@ export class PhasedSlis {
     if (phase && (atMs !== undefined || phase.endMs === undefined)) record(phase.set);
   }
 
+  /** The phase holding `atMs`; the first phase for a moment before it (clock skew at the start of the load). */
   private phaseAt(atMs: number): PhaseWindow | undefined {
-    for (let i = this.phases.length - 1; i >= 0; i--) {
-      const phase = this.phases[i]!;
-      if (phase.startMs <= atMs) return phase.endMs === undefined || atMs < phase.endMs || i === this.phases.length - 1 ? phase : undefined;
-    }
-    return undefined;
+    return this.phases.findLast((phase) => phase.startMs <= atMs) ?? this.phases[0];
   }
 
   get phaseSets(): readonly { name: string; set: SliSet }[] {

@@ -23,10 +23,10 @@ export interface ClientSessionDeps extends Omit<SetupDeps, 'events'> {
 export async function runClientSession(plan: SessionPlan, deps: ClientSessionDeps, signal: AbortSignal): Promise<void> {
   const { recorder, spec, clock } = deps;
   const held: SessionResources = {};
-  recorder.started();
+  const startedAtMs = recorder.started();
   try {
     const path = (held.path = await setUpSession(plan, { ...deps, events: recorder }, held, signal));
-    recorder.connected(path);
+    recorder.connected(path, startedAtMs);
     const options: MediaSessionOptions = {
       inputRate: spec.inputRate,
       pingIntervalMs: spec.pingInterval,
@@ -44,7 +44,7 @@ export async function runClientSession(plan: SessionPlan, deps: ClientSessionDep
     recorder.ended(path.route, result);
   } catch (error) {
     if (signal.aborted) return;
-    if (error instanceof SetupFailure) return recorder.failed(error.reason, error.message);
+    if (error instanceof SetupFailure) return recorder.failed(error.reason, error.message, startedAtMs);
     throw error;
   } finally {
     held.path?.close();

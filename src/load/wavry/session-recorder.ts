@@ -30,29 +30,32 @@ export class SessionRecorder {
     context.slis.declareCounters(DECLARED_COUNTERS);
   }
 
-  started(): void {
-    this.context.series.add('sessions_started', this.clock.wallMs());
+  /** Returns the session's start (epoch ms): its setup's outcome counts in the phase it started in. */
+  started(): number {
+    const now = this.clock.wallMs();
+    this.context.series.add('sessions_started', now);
+    return now;
   }
 
-  connected(path: Pick<MediaPath, 'route' | 'transport'>): void {
+  connected(path: Pick<MediaPath, 'route' | 'transport'>, startedAtMs?: number): void {
     this.context.slis.record((s) => {
       s.rate('session_setup_success', true);
       s.rate('handshake_failures', false);
       s.rate('relay_share', path.route === 'relay');
       if (path.route === 'direct') s.rate('webrtc_share', path.transport === 'webrtc');
-    });
+    }, startedAtMs);
     const now = this.clock.wallMs();
     this.context.series.add(`sessions_${path.route}`, now);
     if (path.route === 'direct') this.context.series.add(`sessions_direct_${path.transport}`, now);
   }
 
-  failed(reason: SetupFailureReason, detail: string): void {
+  failed(reason: SetupFailureReason, detail: string, startedAtMs?: number): void {
     this.onError(`${reason}: ${detail}`);
     this.context.slis.record((s) => {
       s.rate('session_setup_success', false);
       s.rate('handshake_failures', true);
       s.count(`handshake_failures_${reason}`);
-    });
+    }, startedAtMs);
     this.context.series.add('setup_failures', this.clock.wallMs());
   }
 
