@@ -13,6 +13,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"; run \`drill --help\``);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(usage());
+    return ExitCode.Pass;
+  }
   return command(rest, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
 }
 

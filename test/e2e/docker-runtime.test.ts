@@ -6,7 +6,7 @@
  * skipped with the reason, and fail instead when DRILL_REQUIRE_DOCKER=1 (CI, where the script ran first).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ import { buildFixtureImages } from '../../src/runtime/docker/fixture-images.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { reapDeadRuns, RunRegistry, type RunRecord } from '../../src/runtime/run-registry.ts';
 import type { ServicePlan, ServiceSource } from '../../src/runtime/runtime.ts';
+import { startDrill } from '../helpers/drill-cli.ts';
 
 const engine = await probeDockerEngine();
 const required = process.env.DRILL_REQUIRE_DOCKER === '1';
@@ -192,6 +193,44 @@ describe.skipIf(!engine.reachable)('docker runtime', () => {
     expect(readdirSync(stateDir).filter((f) => f.endsWith('.json'))).toEqual([]);
     expect(existsSync(plan.logFile)).toBe(true);
   });
+
+  it('removes every container of a `drill run` killed with SIGKILL mid-run at the next drill start', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-docker-kill-'));
+    const stateDir = path.join(dir, 'state');
+    const file = path.join(dir, 'bridge.yaml');
+    writeFileSync(
+      file,
+      `name: killed
+release: "0.100"
+runtime: docker
+services:
+  bridge: { kind: bridge }
+  mirror: { kind: bridge, dependsOn: [bridge] }
+load: { executor: constant-arrival-rate, rate: 20, duration: 60s }
+workload: { type: http, target: bridge.http, path: /v1/health }
+`,
+    );
+    const drill = startDrill(['run', file, '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: stateDir });
+    await drill.waitForOutput(/load start/, 60_000);
+    const [recordFile] = readdirSync(stateDir).filter((f) => f.endsWith('.json'));
+    const runId = recordFile!.replace(/\.json$/, '');
+    cleanups.push(async () => {
+      for (const id of await containersOfRun(api!, runId)) await api!.getContainer(id).remove({ force: true });
+    });
+    const running = await containersOfRun(api!, runId);
+    expect(running).toHaveLength(2);
+    drill.child.kill('SIGKILL');
+    await drill.exit;
+    // Nothing cleaned up after the dead harness: both containers still run.
+    expect(await containersOfRun(api!, runId)).toHaveLength(2);
+
+    // The next start reaps the dead run (`drill run` does so before anything else; `drill reap` does only that).
+    const reap = startDrill(['reap'], { DRILL_STATE_DIR: stateDir });
+    expect((await reap.exit).code).toBe(0);
+    expect(reap.output()).toMatch(new RegExp(`${runId}.*2 container`));
+    expect(await containersOfRun(api!, runId)).toEqual([]);
+    expect(readdirSync(stateDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+  }, 120_000);
 });
 
 /** A harness process: opens a run registry, starts one container through DockerRuntime, says so, then waits (at most 60 s). */
