@@ -8,11 +8,12 @@
  *   const found = await findToxiproxyImage(undefined);
  *   if (found.usable) await using server = await new ToxiproxyContainer(found.image, { runId }).start();
  */
-import { ImageName, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
+import { ImageName, type StartedTestContainer } from 'testcontainers';
 import { InfrastructureError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { dockerClient, probeDockerEngine, tolerating, type DockerContainer } from '../runtime/docker/docker-engine.ts';
 import { containerLabels } from '../runtime/docker/docker-names.ts';
+import { LoopbackWaitStrategy } from '../runtime/docker/loopback-wait-strategy.ts';
 import { DrillContainer } from '../runtime/docker/drill-container.ts';
 import { freePort } from '../runtime/free-port.ts';
 import type { RunRegistry } from '../runtime/run-registry.ts';
@@ -141,11 +142,10 @@ export class StartedToxiproxyContainer implements AsyncDisposable {
 }
 
 /** Ready once `GET /version` answers 200: with host networking there is no mapped port for testcontainers to wait on. */
-class ApiVersionWaitStrategy implements WaitStrategy {
-  private startupTimeoutMs = STARTUP_TIMEOUT_MS;
-  private startupTimeoutSet = false;
-
-  constructor(private readonly url: string) {}
+class ApiVersionWaitStrategy extends LoopbackWaitStrategy {
+  constructor(private readonly url: string) {
+    super(STARTUP_TIMEOUT_MS);
+  }
 
   async waitUntilReady(container: DockerContainer): Promise<void> {
     const deadline = performance.now() + this.startupTimeoutMs;
@@ -164,20 +164,6 @@ class ApiVersionWaitStrategy implements WaitStrategy {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new InfrastructureError(`Toxiproxy did not answer GET ${this.url}/version within ${this.startupTimeoutMs} ms (${last})`);
-  }
-
-  withStartupTimeout(startupTimeoutMs: number): this {
-    this.startupTimeoutMs = startupTimeoutMs;
-    this.startupTimeoutSet = true;
-    return this;
-  }
-
-  isStartupTimeoutSet(): boolean {
-    return this.startupTimeoutSet;
-  }
-
-  getStartupTimeout(): number {
-    return this.startupTimeoutMs;
   }
 }
 

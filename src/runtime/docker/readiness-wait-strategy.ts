@@ -3,26 +3,23 @@
  * the service listens on the plan's loopback port itself, so the probe is the same HTTP GET the process runtime
  * makes; there is no mapped port to wait for. A container that exits first fails the wait at once.
  */
-import type { WaitStrategy } from 'testcontainers';
 import { ServiceError } from '../../common/errors.ts';
 import { tailOfLog } from '../log-tail.ts';
 import { waitForReadiness } from '../readiness.ts';
 import type { ServicePlan } from '../runtime.ts';
+import { LoopbackWaitStrategy } from './loopback-wait-strategy.ts';
 
 /** Grace period a service without a readiness probe must survive to count as started, ms (as the process runtime). */
 const NO_PROBE_GRACE_MS = 300;
 
-export class ReadinessWaitStrategy implements WaitStrategy {
-  private startupTimeoutMs: number;
-  private startupTimeoutSet = false;
-
+export class ReadinessWaitStrategy extends LoopbackWaitStrategy {
   /** `exited` is read when the wait begins: the container's exit watch starts only once it runs. */
   constructor(
     private readonly plan: ServicePlan,
     private readonly exited: () => Promise<unknown>,
     private readonly signal?: AbortSignal,
   ) {
-    this.startupTimeoutMs = plan.readiness?.timeoutMs ?? NO_PROBE_GRACE_MS;
+    super(plan.readiness?.timeoutMs ?? NO_PROBE_GRACE_MS);
   }
 
   async waitUntilReady(): Promise<void> {
@@ -41,19 +38,5 @@ export class ReadinessWaitStrategy implements WaitStrategy {
       ...(this.signal ? { signal: this.signal } : {}),
       describeFailure: () => tailOfLog(plan.logFile),
     });
-  }
-
-  withStartupTimeout(startupTimeoutMs: number): this {
-    this.startupTimeoutMs = startupTimeoutMs;
-    this.startupTimeoutSet = true;
-    return this;
-  }
-
-  isStartupTimeoutSet(): boolean {
-    return this.startupTimeoutSet;
-  }
-
-  getStartupTimeout(): number {
-    return this.startupTimeoutMs;
   }
 }
