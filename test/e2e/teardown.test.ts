@@ -4,6 +4,7 @@
  * `drill run` uses to kill what it left.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,17 @@ async function startLongRun() {
   return { dir, stateDir, drill, servicePid, grandchild };
 }
 
+/** True when a new server can listen on `port` (127.0.0.1): the run let go of it. */
+async function listensAgain(port: number): Promise<boolean> {
+  const server = net.createServer();
+  const ok = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (ok) await new Promise((resolve) => server.close(resolve));
+  return ok;
+}
+
 describe('teardown', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} writes an interrupted report and leaves no process behind`, async () => {
@@ -76,9 +88,17 @@ describe('teardown', () => {
       expect(isSameProcessAlive(grandchild)).toBe(false);
       expect(records(stateDir)).toEqual([]);
       const [runDir] = readdirSync(path.join(dir, 'reports'));
-      const report = JSON.parse(readFileSync(path.join(dir, 'reports', runDir!, 'report.json'), 'utf8')) as { verdict: string; load: { arrivals: number } };
+      const report = JSON.parse(readFileSync(path.join(dir, 'reports', runDir!, 'report.json'), 'utf8')) as {
+        verdict: string;
+        load: { arrivals: number };
+        services: { ports: Record<string, number> }[];
+      };
       expect(report.verdict).toBe('interrupted');
       expect(report.load.arrivals).toBeGreaterThan(0);
+      // Every port the run used is free again: nothing listens, and a new listener can take it.
+      const ports = report.services.flatMap((s) => Object.values(s.ports));
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports) await expect(listensAgain(port)).resolves.toBe(true);
     });
   }
 
