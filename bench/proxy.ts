@@ -1,16 +1,19 @@
 /**
  * The embedded fault server's cost and precision, against a direct loopback socket:
- *  - bulk throughput through a proxy with no toxics ÷ direct (goal ≥ 0.8), with the proxy in the bench process
- *    (as drill runs it) and in a process of its own, next to a bare 10-line relay for reference;
+ *  - bulk throughput through a proxy with no toxics ÷ direct (goal ≥ 0.8), the proxy in a process of its own (as
+ *    `drill toxiproxy` runs), next to a bare `pipe()` relay and, when `socat` is installed, a native relay, each in
+ *    its own process too, with the CPU each process spent per GB;
  *  - added latency p50/p99 per small request through a proxy with no toxics (goal < 0.2 ms at p99);
  *  - accuracy of `latency 100` (goal: measured mean added latency within ±2 ms);
  *  - accuracy of `bandwidth 2000` (KB/s) over 4 MB;
  *  - UDP `loss` 5% over 20,000 datagrams (goal: within ±0.5 points).
  * The upstream (sink and echo servers) runs in a child process, as a real service would. Prints the figures.
  * This file is also the child: DRILL_PROXY_BENCH_CHILD selects the role.
+ * CPU figures read /proc/<pid>/stat (Linux); elsewhere they are left out.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +21,7 @@ import { EmbeddedToxiproxy } from '../src/faults/embedded-toxiproxy.ts';
 import { ToxiproxyControl } from '../src/faults/toxiproxy-control.ts';
 
 const BULK_BYTES = 256 * 1024 * 1024;
-const BULK_ROUNDS = 3;
+const BULK_ROUNDS = 5;
 const PING_COUNT = 5_000;
 const PING_BLOCKS = 10;
 const PING_WARMUP = 500;
@@ -27,7 +30,8 @@ const BANDWIDTH_BYTES = 4_000_000;
 const LATENCY_SAMPLES = 40;
 const UDP_DATAGRAMS = 20_000;
 
-type ChildMessage = { sinkPort: number; echoPort: number; udpPort: number } | { apiUrl: string };
+type ChildMessage = { sinkPort: number; echoPort: number; udpPort: number } | { apiUrl: string } | { relayPort: number };
+type ChildRole = 'upstream' | 'proxy' | 'relay';
 
 // ---- child roles -------------------------------------------------------------------------------------------
 
@@ -58,12 +62,24 @@ async function proxyChild(): Promise<void> {
   process.once('disconnect', () => void server.stop());
 }
 
+/** A relay with nothing but pipes: the floor for any proxy written on Node sockets. */
+async function relayChild(): Promise<void> {
+  const upstreamPort = Number(process.env['DRILL_PROXY_BENCH_UPSTREAM']);
+  const server = net.createServer({ noDelay: true }, (client) => {
+    const upstream = net.connect({ port: upstreamPort, host: '127.0.0.1', noDelay: true });
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  process.send!({ relayPort: await listenTcp(server) } satisfies ChildMessage);
+}
+
 // ---- measurement helpers -------------------------------------------------------------------------------------
 
-function startChild(role: 'upstream' | 'proxy'): Promise<{ child: ChildProcess; message: ChildMessage }> {
+function startChild(role: ChildRole, upstreamPort = 0): Promise<{ child: ChildProcess; message: ChildMessage }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DRILL_PROXY_BENCH_CHILD: role },
+    env: { ...process.env, DRILL_PROXY_BENCH_CHILD: role, DRILL_PROXY_BENCH_UPSTREAM: String(upstreamPort) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -127,17 +143,6 @@ function percentile(values: number[], p: number): number {
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const median = (values: number[]) => percentile(values, 50);
 
-/** A relay with nothing but pipes: the floor for any proxy written on Node sockets. */
-async function bareRelay(upstreamPort: number): Promise<{ port: number; close: () => void }> {
-  const server = net.createServer({ noDelay: true }, (client) => {
-    const upstream = net.connect({ port: upstreamPort, host: '127.0.0.1', noDelay: true });
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  return { port: await listenTcp(server), close: () => server.close() };
-}
-
 // ---- the benchmark ---------------------------------------------------------------------------------------------
 
 export async function run(): Promise<void> {
@@ -148,7 +153,7 @@ export async function run(): Promise<void> {
   await using server = await new EmbeddedToxiproxy({ seed: 1 }).start();
   const control = new ToxiproxyControl(server.url);
   const remote = new ToxiproxyControl((outOfProcess.message as { apiUrl: string }).apiUrl);
-  const relay = await bareRelay(ports.sinkPort);
+  const relay = await startChild('relay', ports.sinkPort);
   try {
     const listenPort = (proxy: { listen: string }) => Number(proxy.listen.split(':')[1]);
     const [sinkProxy, echoProxy, udpProxy] = await control.populate([
@@ -158,24 +163,11 @@ export async function run(): Promise<void> {
     ]);
     const [remoteSink] = await remote.populate([{ name: 'bulk', upstream: `127.0.0.1:${ports.sinkPort}` }]);
 
-    // Bulk throughput, rounds interleaved so background load hits every variant alike.
-    const bulk = { direct: [] as number[], proxy: [] as number[], separate: [] as number[], relay: [] as number[] };
-    for (let round = 0; round < BULK_ROUNDS; round++) {
-      bulk.direct.push(await bulkMBps(ports.sinkPort));
-      bulk.proxy.push(await bulkMBps(listenPort(sinkProxy!)));
-      bulk.separate.push(await bulkMBps(listenPort(remoteSink!)));
-      bulk.relay.push(await bulkMBps(relay.port));
-    }
-    const direct = median(bulk.direct);
-    console.log(`  bulk ${BULK_BYTES / 2 ** 20} MiB, median of ${BULK_ROUNDS}:`);
-    console.log(`    direct                         ${direct.toFixed(0)} MB/s`);
-    for (const [label, values] of [
-      ['proxy, no toxics, in-process', bulk.proxy],
-      ['proxy, no toxics, own process', bulk.separate],
-      ['bare pipe relay, in-process', bulk.relay],
-    ] as const) {
-      console.log(`    ${label.padEnd(30)} ${median(values).toFixed(0)} MB/s  ratio ${(median(values) / direct).toFixed(2)}`);
-    }
+    await bulkThroughput(ports.sinkPort, upstream.child.pid!, [
+      { label: 'proxy, no toxics', port: listenPort(remoteSink!), pid: outOfProcess.child.pid! },
+      { label: 'bare pipe() relay', port: (relay.message as { relayPort: number }).relayPort, pid: relay.child.pid! },
+      ...(hasSocat() ? [{ label: 'socat (native relay)', socat: true as const }] : []),
+    ]);
 
     // Added latency per small request, direct and proxied blocks interleaved.
     const directRtt: number[] = [];
@@ -210,15 +202,98 @@ export async function run(): Promise<void> {
     await control.addToxic('bulk', { type: 'bandwidth', stream: 'upstream', attributes: { rate: BANDWIDTH_KBPS } });
     const limited = await bulkMBps(listenPort(sinkProxy!), BANDWIDTH_BYTES);
     await control.removeToxic('bulk', 'bandwidth_upstream');
-    console.log(`  bandwidth ${BANDWIDTH_KBPS} KB/s, ${BANDWIDTH_BYTES / 1e6} MB: measured ${(limited * 1_000).toFixed(0)} KB/s (${((limited * 1_000) / BANDWIDTH_KBPS).toFixed(3)} of the rate)`);
+    console.log(
+      `  bandwidth ${BANDWIDTH_KBPS} KB/s, ${BANDWIDTH_BYTES / 1e6} MB: measured ${(limited * 1_000).toFixed(0)} KB/s (${((limited * 1_000) / BANDWIDTH_KBPS).toFixed(3)} of the rate)`,
+    );
 
     await udpLoss(listenPort(udpProxy!), ports.udpPort, control);
   } finally {
-    relay.close();
+    relay.child.kill();
     upstream.child.kill();
     outOfProcess.child.kill();
   }
 }
+
+// ---- bulk throughput -------------------------------------------------------------------------------------------
+
+/** A relay between the sender and the sink, in a process of its own; `socat` legs start a fresh socat per round. */
+type RelayLeg = { label: string; port: number; pid: number } | { label: string; socat: true };
+
+/** User + system CPU time of a process so far, ms; undefined where /proc is not there. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+function hasSocat(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** One socat serving one connection to the sink (no fork, so its CPU is its own); resolves once it accepts. */
+async function startSocat(sinkPort: number): Promise<{ port: number; pid: number; stop: () => void }> {
+  const probe = net.createServer();
+  const port = await listenTcp(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,nodelay`, `TCP:127.0.0.1:${sinkPort},nodelay`], {
+    stdio: 'ignore',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // socat has no "listening" signal; probing would take its one connection
+  return { port, pid: child.pid!, stop: () => child.kill() };
+}
+
+/** One transfer with the CPU seconds per GB each process spent on it (sender, receiver, relay). */
+async function measuredBulk(port: number, pids: number[]): Promise<{ mbps: number; cpuSPerGB: (number | undefined)[] }> {
+  const before = pids.map(cpuMs);
+  const mbps = await bulkMBps(port);
+  const cpuSPerGB = pids.map((pid, i) => {
+    const after = cpuMs(pid);
+    return after === undefined || before[i] === undefined ? undefined : (after - before[i]) / 1_000 / (BULK_BYTES / 1e9);
+  });
+  return { mbps, cpuSPerGB };
+}
+
+/**
+ * Direct vs each relay, rounds interleaved so background load hits every leg alike; the ratio is taken per round
+ * (relay ÷ the direct transfer just before it), then the median.
+ */
+async function bulkThroughput(sinkPort: number, sinkPid: number, legs: RelayLeg[]): Promise<void> {
+  const ends = [process.pid, sinkPid];
+  const results = new Map<string, { mbps: number[]; ratio: number[]; cpu: (number | undefined)[][] }>();
+  const record = (label: string, mbps: number, cpu: (number | undefined)[], direct: number) => {
+    const entry = results.get(label) ?? { mbps: [], ratio: [], cpu: [] };
+    entry.mbps.push(mbps);
+    entry.ratio.push(mbps / direct);
+    entry.cpu.push(cpu);
+    results.set(label, entry);
+  };
+  for (let round = 0; round < BULK_ROUNDS; round++) {
+    const direct = await measuredBulk(sinkPort, ends);
+    record('direct', direct.mbps, direct.cpuSPerGB, direct.mbps);
+    for (const leg of legs) {
+      const relay = 'socat' in leg ? await startSocat(sinkPort) : { ...leg, stop: () => undefined };
+      const through = await measuredBulk(relay.port, [...ends, relay.pid]);
+      relay.stop();
+      record(leg.label, through.mbps, through.cpuSPerGB, direct.mbps);
+    }
+  }
+  const cpuText = (cpu: (number | undefined)[][], i: number) => {
+    const values = cpu.map((c) => c[i]).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? '   —' : median(values).toFixed(2).padStart(5);
+  };
+  console.log(`  bulk ${BULK_BYTES / 2 ** 20} MiB, median of ${BULK_ROUNDS}; CPU s/GB of sender · receiver · relay:`);
+  for (const [label, { mbps, ratio, cpu }] of results) {
+    console.log(
+      `    ${label.padEnd(22)} ${median(mbps).toFixed(0).padStart(5)} MB/s  ratio ${median(ratio).toFixed(2)} ` +
+        `(${ratio.map((r) => r.toFixed(2)).join(' ')})  CPU ${[0, 1, 2].map((i) => cpuText(cpu, i)).join(' · ')}`,
+    );
+  }
+}
+
+// ---- UDP loss --------------------------------------------------------------------------------------------------
 
 /** Sends UDP_DATAGRAMS through a 5% loss toxic and compares with what the upstream counted. */
 async function udpLoss(proxyPort: number, upstreamPort: number, control: ToxiproxyControl): Promise<void> {
@@ -247,4 +322,5 @@ async function udpLoss(proxyPort: number, upstreamPort: number, control: Toxipro
 const role = process.env['DRILL_PROXY_BENCH_CHILD'];
 if (role === 'upstream') void upstreamChild();
 else if (role === 'proxy') void proxyChild();
+else if (role === 'relay') void relayChild();
 else if (process.argv[1] === fileURLToPath(import.meta.url)) await run();

@@ -1,9 +1,12 @@
-/** Generator child: autocannon at a fixed overall rate (its `overallRate`), programmatic, no progress output. */
+/**
+ * Generator child: autocannon at a fixed overall rate (its `overallRate`), or as fast as its connections go
+ * (`saturate`, to measure the target's limit); programmatic, no progress output.
+ */
 import autocannon from 'autocannon';
 import { serveGenerator } from './generator-protocol.ts';
 
 serveGenerator(async (job, started) => {
-  const options = { url: job.url, connections: job.connections, overallRate: job.rate, timeout: 10 };
+  const options = { url: job.url, connections: job.connections, timeout: 10, ...(job.saturate ? {} : { overallRate: job.rate }) };
   await autocannon({ ...options, duration: job.warmupMs / 1_000 });
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();

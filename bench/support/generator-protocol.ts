@@ -4,8 +4,10 @@
 export interface GeneratorJob {
   /** Target URL (loopback). */
   url: string;
-  /** Requests per second. */
+  /** Requests per second. 0 with `saturate`. */
   rate: number;
+  /** Send as fast as the connections allow instead of at `rate` (autocannon only): measures the target's limit. */
+  saturate?: boolean;
   durationMs: number;
   /** Unmeasured run at the same rate before the measured one, so both generators are warm (JIT, connections), ms. */
   warmupMs: number;

@@ -29,7 +29,7 @@ describe('ArrivalScheduler', () => {
   it('starts each arrival at its intended time, with no lag when the clock is exact', async () => {
     const clock = new ManualClock();
     const held = heldArrivals(clock);
-    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 5_000, clock }).start(
+    const run = new ArrivalScheduler(constantArrivalSchedule(10, 1_000, 1_000), { maxVUs: 100, gracefulStopMs: 5_000, timerSlackMs: 0, clock }).start(
       held.fire,
     );
     await advance(clock, 1_000);
@@ -38,6 +38,27 @@ describe('ArrivalScheduler', () => {
     held.releaseAll();
     const report = await run.finished();
     expect(report).toMatchObject({ scheduled: 10, arrivals: 10, dropped: 0, interrupted: 0, stoppedEarly: false });
+    expect(report.lag.maxMs).toBe(0);
+  });
+
+  it('starts the arrivals due within the timer slack in the same wake-up, early, and wakes no more often', async () => {
+    const clock = new ManualClock();
+    const held = heldArrivals(clock);
+    let wakeUps = 0;
+    const fire = (arrival: Arrival, stop: AbortSignal) => {
+      if (held.started.at(-1)?.atMs !== clock.nowMs()) wakeUps++;
+      return held.fire(arrival, stop);
+    };
+    // 1,000 a second for 20 ms: one arrival due every millisecond.
+    const run = new ArrivalScheduler(constantArrivalSchedule(1_000, 1_000, 20), { maxVUs: 100, gracefulStopMs: 1_000, timerSlackMs: 4, clock }).start(fire);
+    await advance(clock, 20);
+    expect(held.started.map((s) => s.atMs)).toEqual([0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10, 10, 10, 10, 15, 15, 15, 15, 15]);
+    expect(held.started.every((s) => s.arrival.intendedAtMs - s.atMs <= 4 && s.arrival.intendedAtMs >= s.atMs)).toBe(true);
+    expect(wakeUps).toBe(4);
+    held.releaseAll();
+    const report = await run.finished();
+    expect(report).toMatchObject({ arrivals: 20, dropped: 0 });
+    // Early starts are not lag.
     expect(report.lag.maxMs).toBe(0);
   });
 

@@ -92,9 +92,20 @@ describe('HttpResponseParser', () => {
     expect(parser.execute(buffer, 20, fixed.length)).toBe(fixed.length);
   });
 
+  it('reads header names in any case, values with or without spaces, and a status line without a reason', () => {
+    const { parser, complete, rest } = parse(['HTTP/1.1 202\r\nCONTENT-LENGTH:2\r\ncOnNeCtIoN:  Close \r\n\r\nokX']);
+    expect(complete).toBe(true);
+    expect(parser.status).toBe(202);
+    expect(parser.keepAlive).toBe(false);
+    expect(rest).toBe('X');
+    expect(parse(['HTTP/1.1 200 OK\r\nX-Content-Length: 9\r\nContent-Length: 0\r\n\r\n']).complete).toBe(true);
+  });
+
   it('rejects what is not HTTP/1.x', () => {
     expect(() => parse(['SSH-2.0-OpenSSH\r\n\r\n'])).toThrow(HttpProtocolError);
     expect(() => parse(['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'])).toThrow(/Content-Length/);
+    expect(() => parse(['HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n'])).toThrow(/bad Content-Length: "1 2"/);
+    expect(() => parse(['HTTP/2.0 200 OK\r\n\r\n'])).toThrow(/not an HTTP\/1.x status line: "HTTP\/2.0 200 OK"/);
     expect(() => parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'])).toThrow(/chunk size/);
     expect(() => parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n'])).toThrow(/longer than its size/);
   });

@@ -25,6 +25,52 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 4 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const ZERO = 0x30;
+const ONE = 0x31;
+const SPACE = 0x20;
+const TAB = 0x09;
+const STATUS_PREFIX = Buffer.from('HTTP/1.', 'latin1');
+const CONTENT_LENGTH = Buffer.from('content-length', 'latin1');
+const TRANSFER_ENCODING = Buffer.from('transfer-encoding', 'latin1');
+const CONNECTION = Buffer.from('connection', 'latin1');
+
+/** Index of the CR ending the line that starts at `from`, or `end`. */
+function lineEnd(data: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (data[i] === CR) return i;
+  return end;
+}
+
+const isDigit = (byte: number | undefined) => byte !== undefined && byte >= ZERO && byte <= ZERO + 9;
+
+/** `HTTP/1.0 NNN` or `HTTP/1.1 NNN`, then the end of the line or a space. */
+function isStatusLine(data: Buffer, start: number, end: number): boolean {
+  if (end - start < 12 || data.compare(STATUS_PREFIX, 0, STATUS_PREFIX.length, start, start + STATUS_PREFIX.length) !== 0) return false;
+  const minor = data[start + 7];
+  return (minor === ZERO || minor === ONE) && data[start + 8] === SPACE && isDigit(data[start + 9]) && isDigit(data[start + 10]) && isDigit(data[start + 11]) && (end === start + 12 || data[start + 12] === SPACE);
+}
+
+/** The header name at `start` equals `lowerName`, ignoring ASCII case (`| 0x20` lower-cases letters and keeps `-`). */
+function nameIs(data: Buffer, start: number, lowerName: Buffer): boolean {
+  for (let i = 0; i < lowerName.length; i++) if ((data[start + i]! | 0x20) !== lowerName[i]) return false;
+  return true;
+}
+
+/** A Content-Length value in `data[from, end)`: digits with optional spaces around them. */
+function readLength(data: Buffer, from: number, end: number): number {
+  let at = from;
+  while (at < end && (data[at] === SPACE || data[at] === TAB)) at++;
+  let length = 0;
+  const digitsFrom = at;
+  for (; at < end && isDigit(data[at]); at++) length = length * 10 + (data[at]! - ZERO);
+  let after = at;
+  while (after < end && (data[after] === SPACE || data[after] === TAB)) after++;
+  if (at === digitsFrom || after !== end || length > Number.MAX_SAFE_INTEGER) {
+    throw new HttpProtocolError(`bad Content-Length: ${JSON.stringify(data.toString('latin1', from, end).trim())}`);
+  }
+  return length;
+}
 
 export class HttpResponseParser {
   /** Status code of the response being read or just completed. */
@@ -109,36 +155,33 @@ export class HttpResponseParser {
     }
     const consumedFromData = this.partialHead ? headEnd + 4 - this.partialHead.length : headEnd + 4 - at;
     this.partialHead = undefined;
-    this.parseHead(buffer.toString('latin1', from, headEnd));
+    this.parseHead(buffer, from, headEnd);
     return at + consumedFromData;
   }
 
-  private parseHead(head: string): void {
-    const lines = head.split('\r\n');
-    const statusLine = lines[0]!;
-    const match = /^HTTP\/1\.([01]) (\d{3})/.exec(statusLine);
-    if (!match) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
-    this.status = Number(match[2]);
-    let keepAlive = match[1] === '1';
+  /** The head in `data[start, end)` (without its final blank line), read as bytes: no string per response. */
+  private parseHead(data: Buffer, start: number, end: number): void {
+    const statusEnd = lineEnd(data, start, end);
+    if (!isStatusLine(data, start, statusEnd)) {
+      throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(data.toString('latin1', start, Math.min(statusEnd, start + 80)))}`);
+    }
+    this.status = (data[start + 9]! - ZERO) * 100 + (data[start + 10]! - ZERO) * 10 + (data[start + 11]! - ZERO);
+    let keepAlive = data[start + 7] === ONE;
     let contentLength = -1;
     let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      // Only three headers matter; compare lengths first to skip the rest cheaply.
-      if (colon === 14 && line.slice(0, colon).toLowerCase() === 'content-length') {
-        contentLength = Number(line.slice(colon + 1).trim());
-        if (!Number.isInteger(contentLength) || contentLength < 0) throw new HttpProtocolError(`bad Content-Length: ${line}`);
-      } else if (colon === 17 && line.slice(0, colon).toLowerCase() === 'transfer-encoding') {
-        chunked = line
-          .slice(colon + 1)
-          .toLowerCase()
-          .includes('chunked');
-      } else if (colon === 10 && line.slice(0, colon).toLowerCase() === 'connection') {
-        const value = line.slice(colon + 1).toLowerCase();
+    for (let line = statusEnd + 2; line < end; ) {
+      const eol = lineEnd(data, line, end);
+      // Only three headers matter: look for a colon where each name ends, then compare the name.
+      if (data[line + 14] === COLON && eol > line + 14 && nameIs(data, line, CONTENT_LENGTH)) {
+        contentLength = readLength(data, line + 15, eol);
+      } else if (data[line + 17] === COLON && eol > line + 17 && nameIs(data, line, TRANSFER_ENCODING)) {
+        chunked = data.toString('latin1', line + 18, eol).toLowerCase().includes('chunked');
+      } else if (data[line + 10] === COLON && eol > line + 10 && nameIs(data, line, CONNECTION)) {
+        const value = data.toString('latin1', line + 11, eol).toLowerCase();
         if (value.includes('close')) keepAlive = false;
         else if (value.includes('keep-alive')) keepAlive = true;
       }
+      line = eol + 2;
     }
     this.keepAlive = keepAlive;
     this.startBody(contentLength, chunked);

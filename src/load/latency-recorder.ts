@@ -6,6 +6,14 @@
  */
 import { LatencyHistogram, type LatencyHistogramOptions, type StoredHistogram } from './latency-histogram.ts';
 
+/**
+ * Latency from the intended start, or from the send when the request went out before it (the scheduler's timer
+ * slack): never shorter than the latency from the send. Times are ms on one clock.
+ */
+export function correctedLatencyMs(intendedAtMs: number, sentAtMs: number, doneAtMs: number): number {
+  return doneAtMs - (sentAtMs < intendedAtMs ? sentAtMs : intendedAtMs);
+}
+
 /** Stored form of a LatencyRecorder. */
 export interface StoredLatencies {
   corrected: StoredHistogram;
@@ -23,12 +31,9 @@ export class LatencyRecorder {
     this.uncorrected = histograms?.uncorrected ?? new LatencyHistogram(options);
   }
 
-  /**
-   * Records one response. All three times are monotonic clock ms. A request sent before its intended time (the
-   * scheduler's timer slack) is timed from its send: corrected latency is never shorter than uncorrected.
-   */
+  /** Records one response. All three times are monotonic clock ms; corrected as `correctedLatencyMs`. */
   record(intendedAtMs: number, sentAtMs: number, doneAtMs: number): void {
-    this.corrected.recordMs(doneAtMs - (sentAtMs < intendedAtMs ? sentAtMs : intendedAtMs));
+    this.corrected.recordMs(correctedLatencyMs(intendedAtMs, sentAtMs, doneAtMs));
     this.uncorrected.recordMs(doneAtMs - sentAtMs);
   }
 

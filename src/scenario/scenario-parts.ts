@@ -12,7 +12,8 @@ import { serviceSchema, type ServiceSpec } from './service-schema.ts';
  */
 export type ScenarioParts = Partial<Omit<Scenario, 'services'> & { services: Record<string, ServiceSpec | undefined> }>;
 
-const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses each top-level section of `document` (the YAML as plain data) by itself, and each service by itself. */
 export function parseScenarioParts(document: unknown): ScenarioParts {
@@ -39,6 +40,8 @@ export function parseScenarioParts(document: unknown): ScenarioParts {
  * against a whole Scenario that read only those sections (steps, phases); undefined otherwise.
  */
 export function wholeSections(scenario: ScenarioParts, keys: readonly (keyof Scenario)[]): Scenario | undefined {
-  const parsed = keys.every((key) => scenario[key] !== undefined && (key !== 'services' || Object.values(scenario.services!).every(Boolean)));
+  const parsed = keys.every(
+    (key) => scenario[key] !== undefined && (key !== 'services' || Object.values(scenario.services!).every(Boolean)),
+  );
   return parsed ? (scenario as Scenario) : undefined;
 }

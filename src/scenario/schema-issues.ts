@@ -24,12 +24,18 @@ export function describeSchemaIssues(issues: readonly Issue[], raw: unknown, loc
 
 function describeIssue(issue: Issue, prefix: PathKey[], raw: unknown, locator: SourceLocator): ScenarioIssue[] {
   const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? p.toString() : p))];
-  const at = (where: PathKey[], message: string, key = false): ScenarioIssue => ({ path: where.join('.'), message, location: locator.locate(where, key) });
+  const at = (where: PathKey[], message: string, key = false): ScenarioIssue => ({
+    path: where.join('.'),
+    message,
+    location: locator.locate(where, key),
+  });
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => at([...path, key], `unknown key "${key}"`, true));
     case 'invalid_key':
-      return [at(path, `${JSON.stringify(path.at(-1))} is not a valid name: ${issue.issues.map((inner) => inner.message).join('; ')}`, true)];
+      return [
+        at(path, `${JSON.stringify(path.at(-1))} is not a valid name: ${issue.issues.map((inner) => inner.message).join('; ')}`, true),
+      ];
     case 'invalid_union': {
       if (typeof issue.discriminator === 'string') {
         const key = issue.discriminator === 'executor' ? 'executor' : `${String(path[0])}.${issue.discriminator}`;

@@ -48,7 +48,11 @@ export async function waitForBotSubscriptions(wait: BotSubscriptionWait): Promis
   throw new ServiceError(await describeTimeout(wait, subscribers, bridgeError));
 }
 
-async function describeTimeout(wait: BotSubscriptionWait, subscribers: number | undefined, bridgeError: Error | undefined): Promise<string> {
+async function describeTimeout(
+  wait: BotSubscriptionWait,
+  subscribers: number | undefined,
+  bridgeError: Error | undefined,
+): Promise<string> {
   const { account, bots, timeoutMs } = wait;
   const states = await Promise.all(
     bots.map(async (bot) => {
@@ -62,10 +66,12 @@ async function describeTimeout(wait: BotSubscriptionWait, subscribers: number | 
   const seen = bridgeError
     ? `the bridge control API did not answer (${bridgeError.message})`
     : `the bridge counts ${subscribers ?? 0} receive websocket(s) for the account, ${bots.length} expected (one per bot)`;
-  const perBot = states.map((s) => `${s.name} ${s.state === undefined ? 'metrics did not answer' : `websocket_connection_state ${s.state}`}`).join(', ');
+  const perBot = states
+    .map((s) => `${s.name} ${s.state === undefined ? 'metrics did not answer' : `websocket_connection_state ${s.state}`}`)
+    .join(', ');
   const next =
     down.length > 0
-      ? "check the bot's log and its link to the bridge"
-      : `the bots say they are connected: check that each receives for ${account} (SIGNAL_PHONE_NUMBER) through the bridge under test`;
-  return `${named} did not subscribe to account ${account} at the bridge within ${timeoutMs} ms: ${seen}; ${perBot}. Messages sent now would be dropped, so the load does not start; ${next}`;
+      ? 'check its log and its link to the bridge'
+      : `${states.length === 1 ? 'it says it is' : 'they say they are'} connected, so check that it receives for ${account} (SIGNAL_PHONE_NUMBER) through the bridge under test`;
+  return `${named} did not subscribe to account ${account} at the bridge within ${timeoutMs} ms: ${seen}; ${perBot}. Messages sent now would be dropped, so the load does not start: ${next}.`;
 }

@@ -4,6 +4,7 @@
  * A message whose reply does not come within the timeout counts as missing.
  */
 import type { SendRecord } from '../../wire/signal.ts';
+import { correctedLatencyMs } from '../latency-recorder.ts';
 import { replyKey } from './message-generator.ts';
 
 export interface Outstanding {
@@ -96,7 +97,7 @@ export class ReplyTracker {
     this.answered.add(outstanding.key);
     outstanding.resolve({
       type: 'reply',
-      correctedMs: record.receivedAtMs - outstanding.intendedAtMs,
+      correctedMs: correctedLatencyMs(outstanding.intendedAtMs, outstanding.sentAtMs, record.receivedAtMs),
       uncorrectedMs: record.receivedAtMs - outstanding.sentAtMs,
     });
   }
