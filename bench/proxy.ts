@@ -233,14 +233,16 @@ function hasSocat(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-/** One socat serving one connection to the sink (no fork, so its CPU is its own); resolves once it accepts. */
+/**
+ * One socat serving one connection to the sink (no fork, so its CPU is its own), moving 64 KiB per read as Node
+ * does (socat's default is 8 KiB, which would cost the receiver more reads); resolves once it listens.
+ */
 async function startSocat(sinkPort: number): Promise<{ port: number; pid: number; stop: () => void }> {
   const probe = net.createServer();
   const port = await listenTcp(probe);
   await new Promise((resolve) => probe.close(resolve));
-  const child = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,nodelay`, `TCP:127.0.0.1:${sinkPort},nodelay`], {
-    stdio: 'ignore',
-  });
+  const args = ['-b', '65536', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,nodelay`, `TCP:127.0.0.1:${sinkPort},nodelay`];
+  const child = spawn('socat', args, { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 300)); // socat has no "listening" signal; probing would take its one connection
   return { port, pid: child.pid!, stop: () => child.kill() };
 }
