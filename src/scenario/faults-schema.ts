@@ -79,3 +79,8 @@ export const faultsSchema = z.strictObject({
   timeline: z.array(faultSchema).default([]),
 });
 export type FaultsSpec = z.output<typeof faultsSchema>;
+
+/** The phase a fault opens, and the one that starts when it clears (only for a fault with `for`). */
+export function faultPhaseNames(fault: FaultSpec, index: number): { during: string; after: string | undefined } {
+  return { during: `fault-${index}-${fault.type}`, after: fault.for ? `after-${index}` : undefined };
+}

@@ -3,6 +3,7 @@
  * `reply_latency{phase:after-rollback}`. Without a phase a threshold judges the whole load.
  */
 import type { Scenario } from './scenario-schema.ts';
+import { faultPhaseNames } from './faults-schema.ts';
 import { stepPhaseNames } from './steps-schema.ts';
 
 export interface ThresholdKey {
@@ -22,7 +23,7 @@ export function phasesOf(scenario: Scenario): string[] {
   if (!timed) return ['run'];
   return [
     'baseline',
-    ...scenario.faults.timeline.flatMap((fault, i) => [`fault-${i}-${fault.type}`, ...(fault.for ? [`after-${i}`] : [])]),
+    ...scenario.faults.timeline.flatMap((fault, i) => Object.values(faultPhaseNames(fault, i)).filter((name) => name !== undefined)),
     ...scenario.steps.flatMap((step, i) => Object.values(stepPhaseNames(step, i))),
   ];
 }

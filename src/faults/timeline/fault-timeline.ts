@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { systemClock, type Clock } from '../../common/clock.ts';
 import { FaultError } from '../../common/errors.ts';
 import { silentLogger, type Logger } from '../../common/logger.ts';
-import type { FaultSpec } from '../../scenario/faults-schema.ts';
+import { faultPhaseNames, type FaultSpec } from '../../scenario/faults-schema.ts';
 import { resolveLinkReference } from '../../scenario/scenario-rules.ts';
 import type { Timeline } from '../../sli/timeline.ts';
 import type { ToxiproxyControl } from '../toxiproxy-control.ts';
@@ -135,8 +135,9 @@ export class FaultTimeline {
 
   private async inject(fault: FaultSpec, index: number, originMs: number): Promise<void> {
     const toxicName = `fault${index}_${fault.type}`;
-    this.options.onPhase?.(`fault-${index}-${fault.type}`, this.clock.wallMs());
-    if (fault.for) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(`after-${index}`, this.clock.wallMs()));
+    const { during, after } = faultPhaseNames(fault, index);
+    this.options.onPhase?.(during, this.clock.wallMs());
+    if (fault.for && after) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(after, this.clock.wallMs()));
     for (const link of this.linksOf(fault)) {
       const lane = `${index}:${link.name}`;
       await this.inLane(lane, () => this.add(fault, index, link, toxicName))();
