@@ -66,6 +66,12 @@ export const wavryWorkload = z.strictObject({
   relayCredentialsTimeout: positiveDurationMs.default(8_000),
   handshakeAttempts: z.number().int().positive().default(6).describe('Handshake attempts over the data path and the wait for each (6 × 2 s).'),
   handshakeInterval: positiveDurationMs.default(2_000),
+  presentAs: z
+    .enum(['lease', 'client'])
+    .default('lease')
+    .describe(
+      'The role a viewer presents its relay lease in: lease (the role the lease names, as the reference\'s synthetic peers) or client (always Client, as the real client does; a master that gives the requester a server lease then gets every relayed session rejected).',
+    ),
   controlPlaneRelays: z.number().int().nonnegative().default(4).describe('Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off).'),
   /** How often relay inventory and metrics are sampled. */
   sampleInterval: positiveDurationMs.default(1_000),

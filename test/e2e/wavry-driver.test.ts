@@ -18,6 +18,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 interface StackOptions {
+  master?: string;
   relay?: string;
   hostB?: string;
 }
@@ -25,7 +26,7 @@ interface StackOptions {
 const stack = (options: StackOptions = {}) => `release: 0.0.5
 seed: 4
 services:
-  master: { kind: master }
+  master: { kind: master${options.master ?? ''} }
   relay: { kind: relay${options.relay ?? ''} }
   gateway: { kind: gateway }
   host-a: { kind: host }
@@ -177,6 +178,32 @@ thresholds:
     expect(s.lease_rejects_InvalidSignature).toMatchObject({ count: 8 });
     expect(s.lease_rejects_WrongRelay).toMatchObject({ count: 0 });
     expect(s.relay_share).toBeUndefined();
+  });
+
+  it('presenting as Client, as the real client does, fails on a 0.0.5 master and works on 0.1.0', async () => {
+    // 0.0.5 gives the requester a "server" lease; a viewer presenting it as Client fails the relay's role check,
+    // which goes out as InvalidSignature. 0.1.0 (the documented target) gives the requester the client lease.
+    const relayed = (master: string) =>
+      run(
+        `wavry-present-as-client-${master.replace(/\./g, '')}`,
+        stack({ master: `, release: "${master}"` }) +
+          workload(
+            `  hosts: [host-a]
+  relayShare: 1
+  presentAs: client
+  handshakeAttempts: 3
+  handshakeInterval: 500ms`,
+            'rate: 2, duration: 2s',
+            '2s',
+          ),
+      );
+    const today = (await relayed('0.0.5')).slis;
+    expect(today.session_setup_success).toMatchObject({ count: 0, total: 4 });
+    expect(today.lease_rejects_InvalidSignature).toMatchObject({ count: 4 });
+    const target = (await relayed('0.1.0')).slis;
+    expect(target.session_setup_success).toMatchObject({ count: 4, total: 4 });
+    expect(target.relay_share).toMatchObject({ count: 4, total: 4 });
+    expect(target.lease_rejects).toMatchObject({ count: 0 });
   });
 
   it('measures UDP loss injected on the relay path within tolerance', async () => {

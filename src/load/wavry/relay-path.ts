@@ -1,5 +1,5 @@
 /**
- * The relay path: present the lease (LEASE_PRESENT in the role the lease names) every `intervalMs` until the
+ * The relay path: present the lease (LEASE_PRESENT in the role the lease names, or as Client) every `intervalMs` until the
  * relay answers ACK or REJECT, then probe with a Ping in FORWARD until the host, which joins the same relay
  * session with its own lease, echoes it. All within `attempts` × `intervalMs`.
  */
@@ -24,6 +24,8 @@ export type RelayOutcome =
 export interface RelayPathOptions {
   udp: UdpEndpoint;
   credentials: RelayCredentials;
+  /** lease: the role the lease names; client: always Client, as the real client presents. */
+  presentAs: 'lease' | 'client';
   handshake: HandshakeBudget;
   clock: Clock;
   signal: AbortSignal;
@@ -37,7 +39,8 @@ export async function openRelayPath(options: RelayPathOptions): Promise<RelayOut
   if (!relay || !relay.host.startsWith('127.')) return { kind: 'unreachable', acked: false };
   const session = sessionIdBytes(credentials.session_id);
   const forwardHeader = relayHeader(RELAY_PACKET_TYPE.Forward, session);
-  const present = encodeLeasePresent(session, presentedRole(credentials.token), credentials.token);
+  const role = options.presentAs === 'client' ? 'client' : presentedRole(credentials.token);
+  const present = encodeLeasePresent(session, role, credentials.token);
   const sequence = new SequenceCounter();
   const probes = new Set<number>();
   const events = new Mailbox<RelayEvent>(clock);

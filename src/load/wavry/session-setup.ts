@@ -174,7 +174,7 @@ async function viaRelay(plan: SessionPlan, deps: SetupDeps, context: PathContext
     return reply as RelayCredentials;
   });
   events.leaseIssued();
-  const outcome = await openRelayPath({ udp: context.udp, credentials, handshake: context.budget, clock, signal });
+  const outcome = await openRelayPath({ udp: context.udp, credentials, presentAs: spec.presentAs, handshake: context.budget, clock, signal });
   if (outcome.kind === 'open') return outcome.path;
   // The relay's answer decides from here, whether or not a direct attempt came first.
   const after = context.directTried ? ' (after a silent direct path)' : '';
