@@ -8,9 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.ts';
 import type { StepResult } from '../report/report-schema.ts';
 import type { RunningStack } from '../runtime/stack.ts';
-import { stepPhaseNames, type StepSpec } from '../scenario/steps-schema.ts';
+import { stepPhaseNames, type StepCheck, type StepSpec } from '../scenario/steps-schema.ts';
 import type { Timeline } from '../sli/timeline.ts';
-import { pollChecks, type AddressOf } from './recovery-checks.ts';
+import type { PortBinding } from '../runtime/runtime.ts';
+import { pollChecks } from './recovery-checks.ts';
 import { performStepAction } from './step-action.ts';
 
 export interface DrillStepsOptions {
@@ -73,14 +74,12 @@ export class DrillSteps {
     } catch (error) {
       return this.fail(base, phases.after, `${what} failed: ${(error as Error).message}`, []);
     }
-    const addressOf: AddressOf = (service, port) => {
-      const plan = stack.plan(service);
-      const name = port === 'metrics' && !plan.ports.metrics ? undefined : port;
-      const binding = plan.ports[name ?? plan.readiness?.port ?? Object.keys(plan.ports)[0]!];
-      if (!binding) throw new Error(`service ${service} has no port "${port}"; it has ${Object.keys(plan.ports).join(', ')}`);
-      return binding;
-    };
-    const checks = await pollChecks(step.checks, addressOf, atMs, deadlineMs, this.controller.signal);
+    let checks: StepResult['checks'];
+    try {
+      checks = await pollChecks(step.checks, (check) => checkAddress(stack, check), atMs, deadlineMs, this.controller.signal);
+    } catch (error) {
+      return this.fail(base, phases.after, (error as Error).message, []);
+    }
     const failed = checks.filter((c) => c.passedAfterMs === undefined);
     if (failed.length > 0) {
       const reason = failed.map((c) => `${c.target}: ${c.last ?? 'no answer'}`).join('; ');
@@ -100,4 +99,13 @@ export class DrillSteps {
     this.options.logger.warn(`Drill step ${base.name}: ${error}`);
     return { ...base, pass: false, checks, error };
   }
+}
+
+/** The port a check probes: its own, else (for a metric) the service's `metrics` port, its readiness port, its first. */
+function checkAddress(stack: RunningStack, check: StepCheck): PortBinding {
+  const plan = stack.plan(check.service);
+  const name = check.port ?? (check.metric && plan.ports.metrics ? 'metrics' : (plan.readiness?.port ?? Object.keys(plan.ports)[0]));
+  const binding = name === undefined ? undefined : plan.ports[name];
+  if (!binding) throw new Error(`check on ${check.service}: no port "${name}"; it has ${Object.keys(plan.ports).join(', ')}`);
+  return binding;
 }

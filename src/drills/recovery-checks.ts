@@ -19,8 +19,8 @@ export interface CheckOutcome {
   last?: string;
 }
 
-/** Resolves a check's service and named port to an address; throws when the service or port is unknown. */
-export type AddressOf = (service: string, port: string | undefined) => PortBinding;
+/** Resolves the address a check probes; throws when its service or port is unknown. */
+export type AddressOf = (check: StepCheck) => PortBinding;
 
 /**
  * Polls every check until all passed or `deadlineMs` (epoch ms); times count from `startedAtMs`.
@@ -34,7 +34,7 @@ export async function pollChecks(
   signal?: AbortSignal,
 ): Promise<CheckOutcome[]> {
   const outcomes = checks.map((check) => {
-    const binding = addressOf(check.service, check.port ?? (check.metric ? 'metrics' : undefined));
+    const binding = addressOf(check);
     const path = check.path ?? '/metrics';
     const url = `http://${urlHost(binding.host)}:${binding.port}${path}`;
     const target = `${check.service} ${check.metric ? `${check.metric.trim()} at ${path}` : `GET ${path} → ${check.status}`}`;

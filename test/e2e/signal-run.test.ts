@@ -2,7 +2,7 @@
  * `drill run` on the Signal stack end to end: real bridge and bot processes, the open-model workload, and a
  * report whose SLIs, thresholds, stored histograms and timeline are consistent with what happened.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +11,10 @@ import { ServiceError } from '../../src/common/errors.ts';
 import { LatencyHistogram } from '../../src/load/latency-histogram.ts';
 import { BridgeControl } from '../../src/load/signal/bridge-control.ts';
 import { SignalDriver } from '../../src/load/signal/signal-driver.ts';
-import { reportSchema, type Report } from '../../src/report/report-schema.ts';
 import { workloadSchema, type SignalWorkloadSpec } from '../../src/scenario/workload-schema.ts';
 import { PhasedSlis } from '../../src/sli/phased-slis.ts';
 import { SeriesRecorder } from '../../src/sli/series-recorder.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runScenarioFile, type FinishedRun } from '../helpers/drill-cli.ts';
 import { startFixture } from '../helpers/fixture-process.ts';
 
 function scenario(dir: string, body: string): string {
@@ -35,14 +34,8 @@ ${body}`,
   return file;
 }
 
-async function run(body: string): Promise<{ code: number | null; report: Report; runDir: string; output: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-signal-'));
-  const drill = startDrill(['run', scenario(dir, body), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: path.join(dir, 'state') });
-  const { code } = await drill.exit;
-  const [runId] = readdirSync(path.join(dir, 'reports'));
-  const runDir = path.join(dir, 'reports', runId!);
-  const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
-  return { code, report, runDir, output: drill.output() };
+async function run(body: string): Promise<FinishedRun> {
+  return runScenarioFile(scenario(mkdtempSync(path.join(os.tmpdir(), 'drill-signal-')), body));
 }
 
 describe('signal run', () => {

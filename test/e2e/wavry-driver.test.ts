@@ -4,15 +4,15 @@
  * whether a direct attempt came first or not), and UDP loss on the relay path (a lossy proxy the relay advertises,
  * sessions overlapping on it) measured within tolerance.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedToxiproxy } from '../../src/faults/embedded-toxiproxy.ts';
 import { ToxiproxyControl } from '../../src/faults/toxiproxy-control.ts';
-import { reportSchema, type Report } from '../../src/report/report-schema.ts';
+import type { Report } from '../../src/report/report-schema.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runScenarioFile } from '../helpers/drill-cli.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -56,11 +56,9 @@ async function run(name: string, body: string, expectedExit = 0): Promise<Report
   dirs.push(dir);
   const file = path.join(dir, 'scenario.yaml');
   writeFileSync(file, `name: ${name}\n${body}`);
-  const drill = startDrill(['run', file, '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: path.join(dir, 'state') });
-  const { code } = await drill.exit;
-  expect(code, drill.output()).toBe(expectedExit);
-  const [runId] = readdirSync(path.join(dir, 'reports'));
-  return reportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'reports', runId!, 'report.json'), 'utf8')));
+  const { code, report, output } = await runScenarioFile(file);
+  expect(code, output).toBe(expectedExit);
+  return report;
 }
 
 describe('wavry session workload (drill run)', () => {
