@@ -4,6 +4,7 @@
  * event. Teardown stops everything in reverse order and runs on every path (`await using`).
  */
 import { ServiceError } from '../common/errors.ts';
+import { releasePort } from './free-port.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import type { PausedService, RestartOptions, Runtime, RunningService, ServicePlan, StoppedService } from './runtime.ts';
 
@@ -31,13 +32,17 @@ export class RunningStack implements AsyncDisposable {
 
   private constructor(
     private readonly runtime: Runtime,
-    private readonly order: string[],
+    private readonly plans: ServicePlan[],
     private readonly options: StackOptions,
-  ) {}
+  ) {
+    this.order = plans.map((p) => p.name);
+  }
+
+  private readonly order: string[];
 
   /** Starts every plan in order; if one fails, the ones already started are stopped before the error is rethrown. */
   static async start(runtime: Runtime, plans: ServicePlan[], options: StackOptions = {}): Promise<RunningStack> {
-    const stack = new RunningStack(runtime, plans.map((p) => p.name), options);
+    const stack = new RunningStack(runtime, plans, options);
     try {
       for (const plan of plans) {
         if (options.signal?.aborted) throw new ServiceError('Stack start interrupted', { cause: options.signal.reason });
@@ -122,6 +127,8 @@ export class RunningStack implements AsyncDisposable {
         failures.push(`${name}: ${(error as Error).message}`);
       }
     }
+    // Only ports of services known to be gone go back to the pool; a failed stop keeps them until exit.
+    if (failures.length === 0) for (const plan of this.plans) for (const binding of Object.values(plan.ports)) releasePort(binding.port);
     if (failures.length > 0) throw new ServiceError(`Teardown failed for ${failures.join('; ')}`);
   }
 

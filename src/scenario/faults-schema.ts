@@ -77,7 +77,16 @@ export const faultsSchema = z.strictObject({
     .describe('Image of `server: toxiproxy-container`; default ghcr.io/shopify/toxiproxy:2.12.0, else any local tag of ghcr.io/shopify/toxiproxy.'),
   verify: z.boolean().default(true).describe('Verify each fault\'s effect with a probe before it counts.'),
   timeline: z.array(faultSchema).default([]),
-});
+})
+  // A key the chosen server would ignore is refused, so no one believes their run used it.
+  .superRefine((faults, ctx) => {
+    if (faults.url !== undefined && faults.server !== 'toxiproxy') {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `\`url\` is used only with \`server: toxiproxy\`, got server: ${faults.server}` });
+    }
+    if (faults.image !== undefined && faults.server !== 'toxiproxy-container') {
+      ctx.addIssue({ code: 'custom', path: ['image'], message: `\`image\` is used only with \`server: toxiproxy-container\`, got server: ${faults.server}` });
+    }
+  });
 export type FaultsSpec = z.output<typeof faultsSchema>;
 
 /** The phase a fault opens, and the one that starts when it clears (only for a fault with `for`). */

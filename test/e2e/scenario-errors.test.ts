@@ -94,6 +94,27 @@ describe('scenario errors', () => {
     expect(at(issues, 'faults.timeline.1.ramp.attribute')).toMatchObject({ message: 'a bandwidth ramp moves rate, got "latency"', location: { line: 13 } });
   });
 
+  it('refuses a fault-server key the chosen server would ignore', async () => {
+    const issues = await issuesOfText(`name: server-keys
+release: 1.4.0
+services:
+  bridge: { kind: bridge, release: "0.100" }
+  bot: { kind: bot }
+links:
+  - { from: bot, to: bridge }
+load: { executor: constant-arrival-rate, rate: 5, duration: 5s }
+workload: { type: signal, bridge: bridge, bots: [bot] }
+faults:
+  server: toxiproxy-container
+  url: http://127.0.0.1:8474
+`);
+    expect(issues).toHaveLength(1);
+    expect(at(issues, 'faults.url')).toMatchObject({
+      message: '`url` is used only with `server: toxiproxy`, got server: toxiproxy-container',
+      location: { line: 12, column: 8 },
+    });
+  });
+
   it('finds start-order cycles and bad thresholds', async () => {
     const issues = await issuesOf('start-cycle.yaml');
     expect(issues.find((i) => i.message.includes('cycle'))?.message).toMatch(/bridge -> bot -> bridge|bot -> bridge -> bot/);
