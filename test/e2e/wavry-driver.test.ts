@@ -148,6 +148,25 @@ thresholds:
     expect(s.input_to_present_relay!.count).toBe(8 * 150);
   });
 
+  it('falls back to a relay when WebRTC is answered but ICE never connects', async () => {
+    // host-b answers every offer but exchanges no ICE candidates: the data channel never opens within
+    // 3 × 500 ms, and the viewer takes a relay without trying the host's (working) UDP address.
+    const report = await run(
+      'wavry-webrtc-failed',
+      stack({ hostB: ', env: { WAVRY_HOST_WEBRTC_CANDIDATES: "0" }' }) +
+        workload(`  hosts: [host-b]
+  relayShare: 0
+  handshakeAttempts: 3
+  handshakeInterval: 500ms`),
+    );
+    const s = report.slis;
+    expect(s.session_setup_success).toMatchObject({ count: 8, total: 8 });
+    expect(s.relay_share).toMatchObject({ count: 8, total: 8 });
+    expect(s.input_to_present_direct).toBeUndefined();
+    expect(s.input_to_present_relay!.count).toBe(8 * 150);
+    expect(s.handshake_failures).toMatchObject({ count: 0, total: 8 });
+  });
+
   it('counts a relay that rejects every lease by reason, also after a silent direct path', async () => {
     // The relay trusts a key the master does not sign with: every lease fails the signature check. host-b's direct
     // address is dead, so the viewers not "behind NAT" try it first (3 × 500 ms) and then meet the same relay.
