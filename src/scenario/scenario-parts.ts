@@ -36,12 +36,13 @@ export function parseScenarioParts(document: unknown): ScenarioParts {
 }
 
 /**
- * `scenario` when every section in `keys` parsed (and, for `services`, every service), for the checks written
- * against a whole Scenario that read only those sections (steps, phases); undefined otherwise.
+ * `scenario` when every section in `keys` parsed (and, for `services`, every service), for the checks that read
+ * only those sections (steps, phases); undefined otherwise.
  */
-export function wholeSections(scenario: ScenarioParts, keys: readonly (keyof Scenario)[]): Scenario | undefined {
+export function wholeSections<K extends keyof Scenario>(scenario: ScenarioParts, keys: readonly K[]): Pick<Scenario, K> | undefined {
   const parsed = keys.every(
     (key) => scenario[key] !== undefined && (key !== 'services' || Object.values(scenario.services!).every(Boolean)),
   );
-  return parsed ? (scenario as Scenario) : undefined;
+  // Checked just above: each key is present, and no service is undefined.
+  return parsed ? (scenario as Pick<Scenario, K>) : undefined;
 }

@@ -9,7 +9,10 @@ import { stepPhaseNames, type StepSpec } from './steps-schema.ts';
 const RESTARTING = new Set(['restart', 'rollback', 'upgrade']);
 const TAKING_DOWN = new Set(['stop', 'kill', 'pause']);
 
-export function checkSteps(scenario: Scenario, context: RuleContext): RuleIssue[] {
+/** The sections the step checks read. */
+type StepSections = Pick<Scenario, 'services' | 'load' | 'steps'>;
+
+export function checkSteps(scenario: StepSections, context: RuleContext): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const names = Object.keys(scenario.services);
   const phases = new Set<string>();
@@ -55,7 +58,7 @@ function checkFields(step: StepSpec): string[] {
   return problems;
 }
 
-function checkRelease(scenario: Scenario, step: StepSpec, context: RuleContext, path: (string | number)[]): RuleIssue[] {
+function checkRelease(scenario: StepSections, step: StepSpec, context: RuleContext, path: (string | number)[]): RuleIssue[] {
   const service = scenario.services[step.service]!;
   if (!step.release || service.command || service.url || service.image) return [];
   const fixture = service.fixture ?? service.kind;
@@ -64,7 +67,7 @@ function checkRelease(scenario: Scenario, step: StepSpec, context: RuleContext, 
   return [{ path, message: `fixture "${fixture}" has no release "${step.release}"; it has ${releases.join(', ')}` }];
 }
 
-function loadDurationMs(scenario: Scenario): number {
+function loadDurationMs(scenario: StepSections): number {
   const load = scenario.load;
   return load.executor === 'constant-arrival-rate' ? load.duration : load.stages.reduce((total, stage) => total + stage.duration, 0);
 }

@@ -18,7 +18,7 @@ export function parseThresholdKey(key: string): ThresholdKey {
 }
 
 /** Every phase a run of this scenario records, in no particular order. */
-export function phasesOf(scenario: Scenario): string[] {
+export function phasesOf(scenario: Pick<Scenario, 'faults' | 'steps'>): string[] {
   const timed = scenario.faults.timeline.length > 0 || scenario.steps.length > 0;
   if (!timed) return ['run'];
   return [
