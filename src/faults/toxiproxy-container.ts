@@ -81,7 +81,8 @@ export class ToxiproxyContainer {
       starting: () => undefined,
     })
       .withNetworkMode('host')
-      .withCommand(['-host=127.0.0.1', `-port=${port}`])
+      // -proxy-metrics: per-proxy traffic on GET /metrics, as the embedded server always serves it.
+      .withCommand(['-host=127.0.0.1', `-port=${port}`, '-proxy-metrics'])
       .withLabels({ [containerLabels.run]: this.options.runId, [containerLabels.service]: SERVICE })
       .withWaitStrategy(new ApiVersionWaitStrategy(url))
       .withStartupTimeout(STARTUP_TIMEOUT_MS);
