@@ -141,7 +141,7 @@ describe('master and relay restarts', () => {
     );
     expect(list[0]).toMatchObject({ relay_id: relayId });
     expect(['New', 'Active']).toContain(list[0]!.state);
-    expect(relay.fixture.lines.some((l) => /"event":"heartbeat_failed","status":404/.test(l))).toBe(true);
+    await relay.fixture.waitForLine(/"event":"heartbeat_failed","status":404/, 5_000);
     // The relay logs its registration once the master's answer is in: the line can trail the registry by a moment.
     const registrations = await until(
       async () => relay.fixture.lines.filter((l) => /"event":"registered"/.test(l)),

@@ -47,7 +47,8 @@ export async function startFixture(
       }
     });
   }
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close', not 'exit': by then every line the fixture wrote has been read, so a test can check its last words.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? -1)));
   let running = true;
   void exited.then(() => (running = false));
 

@@ -1,6 +1,6 @@
 /**
  * The direct path as a WebRTC data channel (node-datachannel): offer over the gateway (`Offer{sdp}`), trickle
- * ICE candidates both ways (`Candidate`), and once the channel opens, probe with a Ping until the host echoes
+ * ICE candidates both ways (`Candidate`; ours once the answer is in), and once the channel opens, probe with a Ping until the host echoes
  * it. The channel is unordered with no retransmissions, so it loses what the network loses, as UDP does.
  * `unanswered` means the host sent no ANSWER within `answerTimeoutMs` (it does not speak WebRTC).
  */
@@ -39,17 +39,29 @@ export async function openWebRtcPath(options: WebRtcPathOptions): Promise<WebRtc
   const events = new Mailbox<ChannelEvent>(clock);
   const sequence = new SequenceCounter();
   const probes = new Set<number>();
+  // Our candidates go out only once the host's answer is applied. Sent earlier, the host's ICE checks and DTLS
+  // hello can arrive (straight over UDP) before its answer (through the gateway), and the library then fails the
+  // handshake: it has no fingerprint yet to check the host's certificate against ("certificate verify failed").
+  const candidates: string[] = [];
+  let answered = false;
+  const sendCandidate = (candidate: string) => signaling.send({ type: 'CANDIDATE', target_username: host, candidate });
   const unsubscribe = followHost(
     connection,
     signaling,
     host,
-    () => events.push('answer'),
+    () => {
+      answered = true;
+      candidates.splice(0).forEach(sendCandidate);
+      events.push('answer');
+    },
     () => events.push('closed'),
   );
   connection.onLocalDescription((sdp, type) => type === 'offer' && signaling.send({ type: 'OFFER', target_username: host, sdp }));
-  connection.onLocalCandidate((candidate, mid) =>
-    signaling.send({ type: 'CANDIDATE', target_username: host, candidate: encodeCandidate(candidate, mid) }),
-  );
+  connection.onLocalCandidate((candidate, mid) => {
+    const encoded = encodeCandidate(candidate, mid);
+    if (answered) sendCandidate(encoded);
+    else candidates.push(encoded);
+  });
   connection.onStateChange((state) => (state === 'failed' || state === 'closed') && events.push('closed'));
   const channel = connection.createDataChannel('wavry-media', { unordered: true, maxRetransmits: 0 });
   channel.onOpen(() => events.push('open'));
