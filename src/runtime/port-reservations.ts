@@ -25,7 +25,7 @@ export interface PortRange {
 
 /** Where the lock files live: shared by every drill process of this user, whatever its state dir. */
 export function defaultPortLockDir(): string {
-  return process.env.DRILL_PORT_DIR ?? path.join(os.tmpdir(), `drill-ports-${os.userInfo().uid}`);
+  return process.env.DRILL_PORT_DIR ?? path.join(os.tmpdir(), `drill-ports-${process.getuid?.() ?? 0}`);
 }
 
 /** `DRILL_PORT_RANGE=low-high`, else the 12,000 ports below the kernel's ephemeral range. */
