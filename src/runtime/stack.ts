@@ -4,8 +4,8 @@
  * event. Teardown stops everything in reverse order and runs on every path (`await using`).
  */
 import { ServiceError } from '../common/errors.ts';
-import { releasePort } from './free-port.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
+import { releasePort } from './free-port.ts';
 import type { PausedService, RestartOptions, Runtime, RunningService, ServicePlan, StoppedService } from './runtime.ts';
 
 export type StackEventType = 'started' | 'stopped' | 'killed' | 'paused' | 'resumed' | 'restarted' | 'exited-unexpectedly';
@@ -29,6 +29,8 @@ export interface StackOptions {
 export class RunningStack implements AsyncDisposable {
   private readonly states = new Map<string, ServiceState>();
   private tornDown = false;
+  /** Service names in start order. */
+  private readonly order: string[];
 
   private constructor(
     private readonly runtime: Runtime,
@@ -37,8 +39,6 @@ export class RunningStack implements AsyncDisposable {
   ) {
     this.order = plans.map((p) => p.name);
   }
-
-  private readonly order: string[];
 
   /** Starts every plan in order; if one fails, the ones already started are stopped before the error is rethrown. */
   static async start(runtime: Runtime, plans: ServicePlan[], options: StackOptions = {}): Promise<RunningStack> {
@@ -127,9 +127,9 @@ export class RunningStack implements AsyncDisposable {
         failures.push(`${name}: ${(error as Error).message}`);
       }
     }
-    // Only ports of services known to be gone go back to the pool; a failed stop keeps them until exit.
-    if (failures.length === 0) for (const plan of this.plans) for (const binding of Object.values(plan.ports)) releasePort(binding.port);
     if (failures.length > 0) throw new ServiceError(`Teardown failed for ${failures.join('; ')}`);
+    // Only once every service is known to be gone; after a failed stop the ports stay claimed until exit.
+    for (const plan of this.plans) for (const binding of Object.values(plan.ports)) releasePort(binding.port);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

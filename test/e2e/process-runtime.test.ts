@@ -2,7 +2,7 @@
  * The process runtime against real child processes: readiness, stop, kill, pause/resume, restart on the
  * same port with another release, and teardown of whole process groups.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { ProcessRuntime } from '../../src/runtime/process-runtime.ts';
 import { RunRegistry } from '../../src/runtime/run-registry.ts';
 import type { ServicePlan } from '../../src/runtime/runtime.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
+import { defaultPortLockDir } from '../../src/runtime/port-reservations.ts';
 import { RunningStack } from '../../src/runtime/stack.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -101,16 +102,19 @@ describe('process runtime', () => {
     expect((error as Error).message).toMatch(/broken exited before it was ready[\s\S]*boom: bad config/);
   });
 
-  it('a stack starts in order, reports unexpected exits, and tears down everything', async () => {
+  it('a stack starts in order, reports unexpected exits, and tears down everything, its port claims included', async () => {
     const { dir, runtime } = await setup();
     const events: string[] = [];
     const plans = [await tinyPlan(dir, 'a'), await tinyPlan(dir, 'b')];
     const stack = await RunningStack.start(runtime, plans, { onEvent: (e) => events.push(`${e.type}:${e.service}`) });
     const pids = plans.map((p) => stack.running(p.name).pid!);
+    const portLocks = plans.map((p) => path.join(defaultPortLockDir(), String(p.ports.http!.port)));
+    for (const lock of portLocks) expect(existsSync(lock), lock).toBe(true);
     process.kill(pids[0]!, 'SIGKILL'); // not asked for by the harness
     await expect.poll(() => events).toContain('exited-unexpectedly:a');
     await stack.teardown();
     expect(events.slice(0, 2)).toEqual(['started:a', 'started:b']);
     for (const pid of pids) expect(isSameProcessAlive(pid)).toBe(false);
+    for (const lock of portLocks) expect(existsSync(lock), lock).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The Wavry session workload through `drill run` on real fixtures: direct and relayed sessions with every SLI,
- * a direct path that never answers falling back to a relay, a relay that rejects every lease (counted as rejected
- * whether a direct attempt came first or not), and UDP loss on the relay path (a lossy proxy the relay advertises,
- * sessions overlapping on it) measured within tolerance.
+ * a direct path that never answers, or a WebRTC one that never connects, falling back to a relay, a relay that
+ * rejects every lease (counted as rejected whether a direct attempt came first or not), and UDP loss on the relay
+ * path (a lossy proxy the relay advertises, sessions overlapping on it) measured within tolerance.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,8 @@ import { EmbeddedToxiproxy } from '../../src/faults/embedded-toxiproxy.ts';
 import { ToxiproxyControl } from '../../src/faults/toxiproxy-control.ts';
 import type { Report } from '../../src/report/report-schema.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
+import { SETUP_FAILURE_REASONS } from '../../src/load/wavry/setup-failure.ts';
+import { LEASE_REJECT_REASON } from '../../src/wire/wavry.ts';
 import { runScenarioFile } from '../helpers/drill-cli.ts';
 
 const dirs: string[] = [];
@@ -81,18 +83,10 @@ thresholds:
     expect(relayed).toBeLessThan(8);
     expect(s.leases_issued!.count).toBe(relayed);
     // Every catalogued failure reason and reject code is reported, at 0 on a healthy run.
-    for (const reason of [
-      'auth',
-      'bind_timeout',
-      'host_unavailable',
-      'relay_credentials_timeout',
-      'lease_rejected',
-      'relay_unreachable',
-      'direct_unreachable',
-    ]) {
+    for (const reason of SETUP_FAILURE_REASONS) {
       expect(s[`handshake_failures_${reason}`], reason).toMatchObject({ kind: 'counter', count: 0 });
     }
-    for (const code of ['Expired', 'InvalidSignature', 'WrongRelay', 'SessionFull', 'Banned', 'RateLimited']) {
+    for (const code of Object.keys(LEASE_REJECT_REASON)) {
       expect(s[`lease_rejects_${code}`], code).toMatchObject({ kind: 'counter', count: 0 });
     }
     expect(s.lease_rejects).toMatchObject({ count: 0 });
@@ -129,12 +123,23 @@ thresholds:
     );
   });
 
-  it('falls back to a relay when the direct path never answers', async () => {
-    // host-b ignores WebRTC offers and advertises a UDP address where nothing listens: its viewers try
-    // 3 × 500 ms on each, then take a relay.
+  it.each([
+    {
+      // host-b ignores WebRTC offers and advertises a UDP address where nothing listens.
+      when: 'the direct path never answers',
+      hostB: '{ WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9", WAVRY_HOST_WEBRTC: "0" }',
+    },
+    {
+      // host-b answers every offer but exchanges no ICE candidates: the data channel never opens, and the viewer
+      // takes a relay without trying the host's (working) UDP address.
+      when: 'WebRTC is answered but ICE never connects',
+      hostB: '{ WAVRY_HOST_WEBRTC_CANDIDATES: "0" }',
+    },
+  ])('falls back to a relay when $when', async ({ hostB }) => {
+    // Viewers try the direct path 3 × 500 ms, then take a relay.
     const report = await run(
       'wavry-fallback',
-      stack({ hostB: ', env: { WAVRY_HOST_PUBLIC_ADDR: "127.0.0.1:9", WAVRY_HOST_WEBRTC: "0" }' }) +
+      stack({ hostB: `, env: ${hostB}` }) +
         workload(`  hosts: [host-b]
   relayShare: 0
   handshakeAttempts: 3
@@ -142,29 +147,11 @@ thresholds:
     );
     const s = report.slis;
     expect(s.session_setup_success).toMatchObject({ count: 8, total: 8 });
+    expect(s.handshake_failures).toMatchObject({ count: 0, total: 8 });
     expect(s.relay_share).toMatchObject({ count: 8, total: 8 });
     expect(s.leases_issued!.count).toBe(8);
     expect(s.input_to_present_direct).toBeUndefined();
     expect(s.input_to_present_relay!.count).toBe(8 * 150);
-  });
-
-  it('falls back to a relay when WebRTC is answered but ICE never connects', async () => {
-    // host-b answers every offer but exchanges no ICE candidates: the data channel never opens within
-    // 3 × 500 ms, and the viewer takes a relay without trying the host's (working) UDP address.
-    const report = await run(
-      'wavry-webrtc-failed',
-      stack({ hostB: ', env: { WAVRY_HOST_WEBRTC_CANDIDATES: "0" }' }) +
-        workload(`  hosts: [host-b]
-  relayShare: 0
-  handshakeAttempts: 3
-  handshakeInterval: 500ms`),
-    );
-    const s = report.slis;
-    expect(s.session_setup_success).toMatchObject({ count: 8, total: 8 });
-    expect(s.relay_share).toMatchObject({ count: 8, total: 8 });
-    expect(s.input_to_present_direct).toBeUndefined();
-    expect(s.input_to_present_relay!.count).toBe(8 * 150);
-    expect(s.handshake_failures).toMatchObject({ count: 0, total: 8 });
   });
 
   it('counts a relay that rejects every lease by reason, also after a silent direct path', async () => {

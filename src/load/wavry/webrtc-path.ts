@@ -1,7 +1,8 @@
 /**
  * The direct path as a WebRTC data channel (node-datachannel): offer over the gateway (`Offer{sdp}`), trickle
- * ICE candidates both ways (`Candidate`; ours once the answer is in), and once the channel opens, probe with a Ping until the host echoes
- * it. The channel is unordered with no retransmissions, so it loses what the network loses, as UDP does.
+ * ICE candidates both ways (`Candidate`; ours once the answer is in), and once the channel opens, probe with a
+ * Ping until the host echoes it. The channel is unordered with no retransmissions, so it loses what the network
+ * loses, as UDP does.
  * `unanswered` means the host sent no ANSWER within `answerTimeoutMs` (it does not speak WebRTC).
  */
 import type { DataChannel, PeerConnection } from 'node-datachannel';
