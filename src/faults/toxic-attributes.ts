@@ -1,7 +1,7 @@
 /**
  * Attributes of each toxic type: names, units, defaults and allowed values. Names, units and defaults are Toxiproxy's
  * (defaults are its zero values); drill is stricter and answers 400 for unknown names, negative values, fractions
- * where Toxiproxy decodes an integer, and slicer sizes that would hang Toxiproxy.
+ * where Toxiproxy decodes an integer, and slicer sizes that would hang or crash Toxiproxy (`average_size` 0, `size_variation` over `average_size`).
  */
 import { ApiError } from './api-error.ts';
 import type { ToxicAttributes, ToxicType } from './toxic-types.ts';
@@ -73,9 +73,11 @@ function checkCombination(type: ToxicType, attributes: ToxicAttributes): void {
   const average = attributes['average_size'] ?? 0;
   const variation = attributes['size_variation'] ?? 0;
   if (average < 1) throw ApiError.badRequest('attribute `average_size` of a slicer toxic must be at least 1 (bytes)');
-  if (variation >= average) {
+  // Toxiproxy cuts at half ± size_variation: up to average_size every piece is non-empty (it accepts 1000/1000);
+  // past it a cut can fall outside the chunk, which crashes Toxiproxy's slicer.
+  if (variation > average) {
     throw ApiError.badRequest(
-      `attribute \`size_variation\` of a slicer toxic must be smaller than \`average_size\` (${average} bytes), got ${variation}`,
+      `attribute \`size_variation\` of a slicer toxic must be at most \`average_size\` (${average} bytes), got ${variation}`,
     );
   }
 }

@@ -25,11 +25,17 @@ describe('parseToxicCreate', () => {
     [{ type: 'latency', attributes: { latancy: 5 } }, 'tcp', /unknown attribute `latancy`.*latency, jitter/],
     [{ type: 'loss', attributes: { probability: 1.2 } }, 'udp', /`probability`.*from 0 to 1/],
     [{ type: 'slicer', attributes: { average_size: 0 } }, 'tcp', /average_size.*at least 1/],
-    [{ type: 'slicer', attributes: { average_size: 8, size_variation: 8 } }, 'tcp', /size_variation.*smaller than/],
+    [{ type: 'slicer', attributes: { average_size: 8, size_variation: 9 } }, 'tcp', /size_variation.*at most `average_size` \(8 bytes\), got 9/],
     [{ type: 'latency', toxicity: 2 }, 'tcp', /toxicity.*from 0 to 1/],
     [[1], 'tcp', /JSON object/],
   ] as const)('rejects %j on a %s proxy', (body, protocol, message) => {
     expect(() => parseToxicCreate(body, protocol, 'p')).toThrow(message);
+  });
+});
+
+it('accepts a slicer whose size_variation equals average_size, as Toxiproxy does', () => {
+  expect(parseToxicCreate({ type: 'slicer', attributes: { average_size: 1000, size_variation: 1000, delay: 1000 } }, 'tcp', 'p')).toMatchObject({
+    attributes: { average_size: 1000, size_variation: 1000, delay: 1000 },
   });
 });
 

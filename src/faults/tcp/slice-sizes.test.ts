@@ -8,6 +8,8 @@ describe('sliceSizes', () => {
     [65_536, 100, 40],
     [7, 1, 0],
     [10, 64, 32],
+    [65_536, 1_000, 1_000],
+    [5_000, 1, 1],
   ])('cuts %s bytes (average %s ± %s) into pieces that sum to the whole and stay within average + variation', (length, average, variation) => {
     const sizes = sliceSizes(length, average, variation, seededRandom(5));
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(length);

@@ -4,7 +4,8 @@
  */
 import type { Random } from '../../common/random.ts';
 
-/** Piece lengths, in order, summing to `length`. Needs averageSize ≥ 1 and sizeVariation < averageSize. */
+/** Piece lengths, in order, summing to `length`. Needs averageSize ≥ 1 and sizeVariation ≤ averageSize
+ * (a chunk is cut only when longer than their sum, so each half keeps at least one byte). */
 export function sliceSizes(length: number, averageSize: number, sizeVariation: number, random: Random): number[] {
   const sizes: number[] = [];
   // Depth-first over [start, end) ranges; the stack holds ranges still to cut, rightmost at the bottom.
