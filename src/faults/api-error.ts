@@ -57,3 +57,9 @@ export function toApiError(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(500, message, { cause: error });
 }
+
+/** A value as JSON for an error message, cut to `maxChars` characters so a large body does not come back whole. */
+export function showJson(value: unknown, maxChars = 80): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > maxChars ? `${text.slice(0, maxChars)}… (${text.length} characters)` : text;
+}

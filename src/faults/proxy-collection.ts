@@ -3,6 +3,7 @@
  * Mutations run one at a time (as Toxiproxy's collection lock does), so concurrent API calls cannot race.
  */
 import { ApiError } from './api-error.ts';
+import { checkRoom, MAX_PROXIES } from './api-limits.ts';
 import type { FaultProxy, ProxyConfig, ProxyDeps } from './fault-proxy.ts';
 import { TcpProxy } from './tcp/tcp-proxy.ts';
 import { UdpProxy } from './udp/udp-proxy.ts';
@@ -38,6 +39,7 @@ export class ProxyCollection {
   create(request: ProxyRequest): Promise<FaultProxy> {
     return this.serialize(async () => {
       if (this.proxies.has(request.name)) throw ApiError.proxyExists();
+      checkRoom(this.proxies.size, 1, MAX_PROXIES, 'the fault server');
       const proxy = this.build(request);
       if (request.enabled) await proxy.start();
       this.proxies.set(proxy.name, proxy);
@@ -51,6 +53,8 @@ export class ProxyCollection {
    */
   populate(requests: ProxyRequest[]): Promise<FaultProxy[]> {
     return this.serialize(async () => {
+      const added = requests.filter((request) => !this.proxies.has(request.name)).length;
+      checkRoom(this.proxies.size, added, MAX_PROXIES, 'the fault server');
       const built = requests.map((request) => ({ request, proxy: this.build(request) }));
       const result: FaultProxy[] = [];
       for (const { request, proxy } of built) {

@@ -3,7 +3,7 @@
  * (defaults are its zero values); drill is stricter and answers 400 for unknown names, negative values, fractions
  * where Toxiproxy decodes an integer, and slicer sizes that would hang or crash Toxiproxy (`average_size` 0, `size_variation` over `average_size`).
  */
-import { ApiError } from './api-error.ts';
+import { ApiError, showJson } from './api-error.ts';
 import type { ToxicAttributes, ToxicType } from './toxic-types.ts';
 
 interface AttributeRule {
@@ -63,7 +63,7 @@ function checkValue(type: ToxicType, name: string, value: unknown): number {
     (!rule.integer || Number.isInteger(value));
   if (!ok) {
     const kind = rule.integer ? 'a non-negative integer' : 'a number';
-    throw ApiError.badRequest(`attribute \`${name}\` of a ${type} toxic must be ${kind} (${rule.unit}), got ${JSON.stringify(value)}`);
+    throw ApiError.badRequest(`attribute \`${name}\` of a ${type} toxic must be ${kind} (${rule.unit}), got ${showJson(value)}`);
   }
   return value as number;
 }
@@ -89,7 +89,7 @@ function checkCombination(type: ToxicType, attributes: ToxicAttributes): void {
 export function mergeAttributes(type: ToxicType, base: ToxicAttributes, input: unknown): ToxicAttributes {
   if (input === undefined || input === null) input = {};
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw ApiError.badRequest(`\`attributes\` must be an object, got ${JSON.stringify(input)}`);
+    throw ApiError.badRequest(`\`attributes\` must be an object, got ${showJson(input)}`);
   }
   const merged: ToxicAttributes = { ...base };
   for (const [name, value] of Object.entries(input as Record<string, unknown>)) merged[name] = checkValue(type, name, value);

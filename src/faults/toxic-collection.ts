@@ -3,6 +3,7 @@
  * that apply every change at once. A chain per stream runs in add order, as Toxiproxy's does.
  */
 import { ApiError } from './api-error.ts';
+import { checkRoom, MAX_TOXICS_PER_PROXY } from './api-limits.ts';
 import type { ToxicSpec } from './toxic-spec.ts';
 import type { ToxicStream } from './toxic-types.ts';
 
@@ -39,6 +40,7 @@ export class ToxicCollection {
 
   add(toxic: ToxicSpec): ToxicSpec {
     if (this.has(toxic.name)) throw ApiError.toxicExists();
+    checkRoom(this.toxics.length, 1, MAX_TOXICS_PER_PROXY, 'a proxy');
     this.toxics.push(toxic);
     this.emit({ kind: 'add', toxic });
     return toxic;

@@ -2,7 +2,8 @@
  * Parses toxic create and update bodies the way Toxiproxy does: `stream` defaults to downstream, `toxicity` to 1,
  * `name` to `<type>_<stream>`; an update changes only `attributes` (merged) and `toxicity`.
  */
-import { ApiError } from './api-error.ts';
+import { ApiError, showJson } from './api-error.ts';
+import { checkNameLength } from './api-limits.ts';
 import { defaultAttributes, mergeAttributes } from './toxic-attributes.ts';
 import {
   isToxicType,
@@ -19,7 +20,7 @@ export type ToxicSpec = ToxicJson;
 
 function asObject(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ApiError.badRequest(`expected a JSON object, got ${JSON.stringify(body)}`);
+    throw ApiError.badRequest(`expected a JSON object, got ${showJson(body)}`);
   }
   return body as Record<string, unknown>;
 }
@@ -27,7 +28,7 @@ function asObject(body: unknown): Record<string, unknown> {
 function parseToxicity(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw ApiError.badRequest(`\`toxicity\` must be a number from 0 to 1 (share of connections), got ${JSON.stringify(value)}`);
+    throw ApiError.badRequest(`\`toxicity\` must be a number from 0 to 1 (share of connections), got ${showJson(value)}`);
   }
   return value;
 }
@@ -47,11 +48,12 @@ export function parseToxicCreate(body: unknown, protocol: ProxyProtocol, proxyNa
   if (stream !== 'upstream' && stream !== 'downstream') throw ApiError.invalidStream();
   const type = input['type'];
   if (input['name'] !== undefined && typeof input['name'] !== 'string') {
-    throw ApiError.badRequest(`\`name\` must be a string, got ${JSON.stringify(input['name'])}`);
+    throw ApiError.badRequest(`\`name\` must be a string, got ${showJson(input['name'])}`);
   }
   if (!isToxicType(type)) throw ApiError.invalidToxicType();
   if (!supportsToxic(protocol, type)) throw unsupported(type, protocol, proxyName);
   const name = (input['name'] as string | undefined) || `${type}_${stream}`;
+  checkNameLength('toxic', name);
   return {
     name,
     type,

@@ -1,10 +1,11 @@
 /** Parses proxy create, populate and update bodies (Toxiproxy's fields, plus drill's `protocol`). */
-import { ApiError } from '../api-error.ts';
+import { ApiError, showJson } from '../api-error.ts';
+import { checkNameLength } from '../api-limits.ts';
 import type { ProxyRequest } from '../proxy-collection.ts';
 
 function asObject(body: unknown, where: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ApiError.badRequest(body === undefined ? 'EOF' : `${where} must be a JSON object, got ${JSON.stringify(body)}`);
+    throw ApiError.badRequest(body === undefined ? 'EOF' : `${where} must be a JSON object, got ${showJson(body)}`);
   }
   return body as Record<string, unknown>;
 }
@@ -12,14 +13,14 @@ function asObject(body: unknown, where: string): Record<string, unknown> {
 function optionalString(input: Record<string, unknown>, field: string): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw ApiError.badRequest(`\`${field}\` must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw ApiError.badRequest(`\`${field}\` must be a string, got ${showJson(value)}`);
   return value;
 }
 
 function optionalBoolean(input: Record<string, unknown>, field: string): boolean | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw ApiError.badRequest(`\`${field}\` must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw ApiError.badRequest(`\`${field}\` must be true or false, got ${showJson(value)}`);
   return value;
 }
 
@@ -29,17 +30,18 @@ export function parseProxyRequest(body: unknown, position?: number): ProxyReques
   const input = asObject(body, `proxy${at}`);
   const name = optionalString(input, 'name');
   if (!name) throw ApiError.missingField(`name${at}`);
+  checkNameLength('proxy', name);
   const upstream = optionalString(input, 'upstream');
   if (!upstream) throw ApiError.missingField(`upstream${at}`);
   const protocol = input['protocol'] ?? 'tcp';
   if (protocol !== 'tcp' && protocol !== 'udp') {
-    throw ApiError.badRequest(`\`protocol\`${at} must be "tcp" or "udp" (a drill extension), got ${JSON.stringify(protocol)}`);
+    throw ApiError.badRequest(`\`protocol\`${at} must be "tcp" or "udp" (a drill extension), got ${showJson(protocol)}`);
   }
   return { name, upstream, protocol, listen: optionalString(input, 'listen') ?? '', enabled: optionalBoolean(input, 'enabled') ?? true };
 }
 
 export function parsePopulateRequest(body: unknown): ProxyRequest[] {
-  if (!Array.isArray(body)) throw ApiError.badRequest(`/populate expects a JSON array of proxies, got ${JSON.stringify(body)}`);
+  if (!Array.isArray(body)) throw ApiError.badRequest(`/populate expects a JSON array of proxies, got ${showJson(body)}`);
   const requests = body.map((entry, index) => parseProxyRequest(entry, index + 1));
   const seen = new Set<string>();
   for (const request of requests) {
