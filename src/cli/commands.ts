@@ -10,6 +10,7 @@ import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
 import { loadScenarioFile } from '../scenario/scenario-loader.ts';
 import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
+import { toxiproxyCommand, toxiproxyUsage } from './commands/toxiproxy-command.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 
 export interface CommandIo {
@@ -31,8 +32,7 @@ Usage:
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
-  drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
-${dockerUsage}  drill --help
+${toxiproxyUsage}${dockerUsage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -127,18 +127,4 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-const toxiproxy: Command = async (args, io) => {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8474' }, seed: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number from 0 to 65535, got "${values.port}"`);
-  const { runToxiproxyServer } = await import('../faults/run-toxiproxy-server.ts');
-  await runToxiproxyServer({
-    port,
-    logger: createLogger(io.stderr, values['log-level'] as LogLevel),
-    ...(values.seed ? { seed: Number(values.seed) } : {}),
-    onStarted: (url) => io.stdout.write(`drill toxiproxy: Toxiproxy API at ${url} (drill extensions: udp proxies; loss, duplicate, reorder toxics)\n`),
-  });
-  return ExitCode.Pass;
-};
-
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor };
+export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };

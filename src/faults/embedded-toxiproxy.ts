@@ -5,7 +5,7 @@
  *   // drive it with toxiproxy-node-client or ToxiproxyControl at server.url
  *   await server.stop();   // or `await using server = ...`
  *
- * The API and every proxy bind 127.0.0.1 only.
+ * The API and every proxy bind 127.0.0.1 only; upstreams are dialed only on loopback unless `allowNonLoopback`.
  */
 import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +15,11 @@ import { InfrastructureError, UsageError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { seededRandom } from '../common/random.ts';
 import { createApiServer } from './api/api-server.ts';
+import { parsePopulateRequest } from './api/proxy-request.ts';
 import { ProxyCollection } from './proxy-collection.ts';
+import type { ProxyJson } from './toxic-types.ts';
 import { Scheduler } from './scheduler.ts';
+import { systemLookup, type LookupAll } from './upstream-guard.ts';
 
 /** The Toxiproxy API version this server speaks; `+drill` marks the extensions (UDP). */
 export const TOXIPROXY_API_VERSION = '2.12.0';
@@ -31,6 +34,13 @@ export interface EmbeddedToxiproxyOptions {
   seed?: number;
   /** UDP sessions idle this long are closed, ms. Default 60_000. */
   udpSessionIdleMs?: number;
+  /**
+   * Dial upstreams outside loopback. Default false: a connection to a proxy whose upstream is not loopback (as
+   * written or once resolved) is closed at once, counted and logged. Configuring such a proxy is always accepted.
+   */
+  allowNonLoopback?: boolean;
+  /** Resolves upstream names before the loopback check. Default: the system resolver (dns.lookup). */
+  lookup?: LookupAll;
 }
 
 export interface StartOptions {
@@ -62,7 +72,9 @@ export class EmbeddedToxiproxy {
       scheduler,
       logger,
       udpSessionIdleMs: this.options.udpSessionIdleMs ?? 60_000,
+      upstreamRule: { allowNonLoopback: this.options.allowNonLoopback ?? false, lookup: this.options.lookup ?? systemLookup },
     });
+    if (this.options.allowNonLoopback) logger.warn('Upstreams outside loopback are allowed: proxies dial any address they are given');
     const version = { version: `${TOXIPROXY_API_VERSION}+drill`, drill: { extensions: [...DRILL_EXTENSIONS] } };
     const server = createApiServer({ proxies, logger, version });
     logger.info(`Starting fault server on 127.0.0.1:${port}…`);
@@ -103,6 +115,12 @@ export class StartedEmbeddedToxiproxy implements AsyncDisposable {
   ) {
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What POST /populate does with `body` (a JSON array of proxies); throws its ApiError when the body is refused. */
+  async populate(body: unknown): Promise<ProxyJson[]> {
+    const created = await this.proxies.populate(parsePopulateRequest(body));
+    return created.map((proxy) => proxy.toJSON());
   }
 
   /** Closes every proxy, connection, session and the API. Safe to call more than once. */

@@ -11,6 +11,7 @@ import { ProxyMetrics } from './proxy-metrics.ts';
 import type { Scheduler } from './scheduler.ts';
 import { ToxicCollection } from './toxic-collection.ts';
 import type { ProxyJson, ProxyProtocol } from './toxic-types.ts';
+import type { UpstreamRule } from './upstream-guard.ts';
 
 /** Shared services of one fault server. */
 export interface ProxyDeps {
@@ -20,6 +21,8 @@ export interface ProxyDeps {
   logger: Logger;
   /** UDP sessions idle this long are closed, ms. */
   udpSessionIdleMs: number;
+  /** The loopback rule each dial of an upstream passes first. */
+  upstreamRule: UpstreamRule;
 }
 
 /** A proxy as asked for by the API, validated. */
@@ -38,6 +41,8 @@ export abstract class FaultProxy {
   readonly name: string;
   protected listenAddress: HostPort;
   protected upstreamAddress: HostPort;
+  /** The upstream as given (Toxiproxy stores and returns it unchanged). */
+  private upstreamText: string;
   private requestedListen: string;
   private isEnabled = false;
 
@@ -49,6 +54,7 @@ export abstract class FaultProxy {
     this.requestedListen = config.listen;
     this.listenAddress = parseListen(config.listen);
     this.upstreamAddress = parseUpstream(config.upstream);
+    this.upstreamText = config.upstream;
   }
 
   get enabled(): boolean {
@@ -60,7 +66,7 @@ export abstract class FaultProxy {
   }
 
   get upstream(): string {
-    return formatHostPort(this.upstreamAddress);
+    return this.upstreamText;
   }
 
   /** True when `config` asks for the same proxy (Toxiproxy's /populate keeps a proxy whose addresses did not change). */
@@ -89,14 +95,17 @@ export abstract class FaultProxy {
       upstream: change.upstream === undefined ? undefined : parseUpstream(change.upstream),
     };
     const listen = asked.listen && formatHostPort(asked.listen) !== this.listen ? asked.listen : undefined;
-    const upstream = asked.upstream && formatHostPort(asked.upstream) !== this.upstream ? asked.upstream : undefined;
+    const upstream = asked.upstream && change.upstream !== this.upstream ? asked.upstream : undefined;
     const enabled = change.enabled ?? this.isEnabled;
     if (listen || upstream) await this.stop();
     if (listen) {
       this.listenAddress = listen;
       this.requestedListen = change.listen!;
     }
-    if (upstream) this.upstreamAddress = upstream;
+    if (upstream) {
+      this.upstreamAddress = upstream;
+      this.upstreamText = change.upstream!;
+    }
     if (enabled) await this.start();
     else await this.stop();
   }
@@ -105,6 +114,12 @@ export abstract class FaultProxy {
   async close(): Promise<void> {
     await this.stop();
     this.toxics.clear();
+  }
+
+  /** Counts and logs a connection or session refused by the loopback rule. */
+  protected refuse(client: string, reason: string): void {
+    this.metrics.refusedConnections++;
+    this.deps.logger.warn(`Proxy ${this.name}: refused ${client}: upstream ${this.upstream}: ${reason} (a scenario's allowNonLoopback or drill toxiproxy --allow-non-loopback lifts the rule)`);
   }
 
   toJSON(): ProxyJson {

@@ -1,8 +1,7 @@
 /**
- * `listen` and `upstream` addresses of a proxy. The network rule: proxies bind 127.0.0.1 only, and
- * upstreams must be loopback. Anything else is refused with a 400 that says so.
+ * `listen` and `upstream` addresses of a proxy. The network rule: proxies bind 127.0.0.1 only (anything else is
+ * refused with a 400 that says so); upstreams are checked when a connection dials them (upstream-guard.ts).
  */
-import { isLoopbackHost } from '../common/loopback.ts';
 import { ApiError } from './api-error.ts';
 
 export interface HostPort {
@@ -43,15 +42,10 @@ export function parseListen(listen: string | undefined): HostPort {
   return { host: '127.0.0.1', port: parsePort(parts.portText, 'listen', listen, 0) };
 }
 
-/** An upstream address: a loopback host (127.x.x.x, ::1, localhost) and a port from 1. */
+/** An upstream address: any host (the loopback rule applies when a connection dials it) and a port from 1. */
 export function parseUpstream(upstream: string): HostPort {
   const parts = split(upstream);
   if (!parts || parts.host === '') throw ApiError.badRequest(`\`upstream\` must be host:port, got "${upstream}"`);
-  if (!isLoopbackHost(parts.host)) {
-    throw ApiError.badRequest(
-      `\`upstream\` must be a loopback address (127.x.x.x, ::1 or localhost): drill only proxies local services, got "${upstream}"`,
-    );
-  }
   return { host: parts.host, port: parsePort(parts.portText, 'upstream', upstream, 1) };
 }
 

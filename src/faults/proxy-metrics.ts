@@ -21,6 +21,8 @@ export class ProxyMetrics {
   connectionsTotal = 0;
   /** Connections (TCP) or sessions (UDP) open now. */
   openConnections = 0;
+  /** Connections closed (TCP) or sessions not opened (UDP) at once because the upstream is outside loopback. */
+  refusedConnections = 0;
 
   direction(stream: ToxicStream): DirectionCounters {
     return stream === 'upstream' ? this.upstream : this.downstream;

@@ -20,6 +20,7 @@ const FAMILIES: Family[] = [
   { name: 'toxiproxy_proxy_received_bytes_total', type: 'counter', help: 'Bytes the proxy read, per direction.', perDirection: 'receivedBytes' },
   { name: 'toxiproxy_proxy_sent_bytes_total', type: 'counter', help: 'Bytes the proxy wrote, per direction.', perDirection: 'sentBytes' },
   { name: 'drill_proxy_connections_total', type: 'counter', help: 'Connections accepted (TCP) or sessions opened (UDP).', perProxy: (p) => p.metrics.connectionsTotal },
+  { name: 'drill_proxy_refused_connections_total', type: 'counter', help: 'Connections (TCP) or sessions (UDP) refused: the upstream is outside loopback.', perProxy: (p) => p.metrics.refusedConnections },
   { name: 'drill_proxy_open_connections', type: 'gauge', help: 'Connections (TCP) or sessions (UDP) open now.', perProxy: (p) => p.metrics.openConnections },
   { name: 'drill_proxy_received_datagrams_total', type: 'counter', help: 'Datagrams read, per direction (UDP).', perDirection: 'receivedDatagrams', udpOnly: true },
   { name: 'drill_proxy_sent_datagrams_total', type: 'counter', help: 'Datagrams written, per direction (UDP).', perDirection: 'sentDatagrams', udpOnly: true },

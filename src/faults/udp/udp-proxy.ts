@@ -1,12 +1,14 @@
 /**
  * A UDP proxy (drill extension): binds 127.0.0.1, keeps one session (and upstream socket) per client address,
  * and closes sessions idle longer than `udpSessionIdleMs`. Disabling it closes the port and every session, so
- * datagrams sent meanwhile are lost: a partition.
+ * datagrams sent meanwhile are lost: a partition. A session opens only when the upstream passes the loopback rule; a
+ * UDP upstream's name is not resolved, so it must be a loopback address or `localhost` unless the rule is lifted.
  */
 import dgram from 'node:dgram';
 import { FaultProxy } from '../fault-proxy.ts';
 import type { HostPort } from '../proxy-address.ts';
 import type { ScheduledTask } from '../scheduler.ts';
+import { quickVerdict } from '../upstream-guard.ts';
 import { UdpSession } from './udp-session.ts';
 
 /** New client addresses beyond this many open sessions are ignored (their datagrams dropped). */
@@ -19,6 +21,7 @@ export class UdpProxy extends FaultProxy {
   private socket: dgram.Socket | undefined;
   private readonly sessions = new Map<string, UdpSession>();
   private sweep: ScheduledTask | undefined;
+  private readonly refusedClients = new Set<string>();
 
   protected open(): Promise<number> {
     const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
@@ -39,6 +42,7 @@ export class UdpProxy extends FaultProxy {
     this.sweep = undefined;
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
+    this.refusedClients.clear();
     this.metrics.openConnections = 0;
     const socket = this.socket;
     this.socket = undefined;
@@ -51,6 +55,16 @@ export class UdpProxy extends FaultProxy {
     if (!session) {
       if (this.sessions.size >= MAX_SESSIONS || !this.socket) {
         this.metrics.upstream.droppedDatagrams++;
+        return;
+      }
+      const verdict = quickVerdict(this.upstreamAddress, this.deps.upstreamRule.allowNonLoopback);
+      if (!verdict || 'refused' in verdict) {
+        this.metrics.upstream.droppedDatagrams++;
+        // Counted and logged once per client address, not per datagram.
+        if (this.refusedClients.size < MAX_SESSIONS && !this.refusedClients.has(key)) {
+          this.refusedClients.add(key);
+          this.refuse(`a session from ${key}`, verdict?.refused ?? `${this.upstreamAddress.host} is a name, and UDP upstreams are not resolved`);
+        }
         return;
       }
       session = this.openSession(from, this.socket);
