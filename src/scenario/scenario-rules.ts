@@ -11,6 +11,7 @@ import type { ServiceKind } from './service-schema.ts';
 import { checkSteps } from './step-rules.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 import { parseThresholdKey, phasesOf } from './threshold-key.ts';
+import { checkToxiproxyUrl } from './toxiproxy-url-rule.ts';
 
 export interface RuleIssue {
   path: (string | number)[];
@@ -20,6 +21,8 @@ export interface RuleIssue {
 export interface RuleContext {
   /** Releases a fixture ships profiles for, or undefined when the fixture does not exist. */
   fixtureReleases(fixture: string): string[] | undefined;
+  /** The environment a run would read ($TOXIPROXY_URL). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
@@ -33,6 +36,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...checkThresholds(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
     ...checkLoopbackRule(scenario),
+    ...checkToxiproxyUrl(scenario, context.env ?? process.env),
     ...checkFixtures(scenario, context),
   ];
 }

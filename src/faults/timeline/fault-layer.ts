@@ -31,7 +31,7 @@ export class FaultLayer {
    */
   static async open(scenario: Scenario, logger: Logger, run?: { runId: string; registry: RunRegistry }): Promise<FaultLayer | undefined> {
     if (scenario.links.length === 0) return undefined;
-    const server = await openFaultServer(scenario.faults, { seed: scenario.seed, logger, ...run });
+    const server = await openFaultServer(scenario.faults, { seed: scenario.seed, logger, allowNonLoopback: scenario.allowNonLoopback, ...run });
     try {
       await server.control.ensureSupports({
         proxies: scenario.links.map((l) => ({ name: `${l.from}_to_${l.to}`, protocol: l.protocol })),

@@ -1,7 +1,8 @@
 /**
  * Which Toxiproxy API a run drives, from `faults.server`:
- * - `embedded`: drill's own server, started for the run (or the server at `faults.url` / $TOXIPROXY_URL);
- * - `toxiproxy`: an existing server at `faults.url` or $TOXIPROXY_URL;
+ * - `embedded`: drill's own server, started for the run ($TOXIPROXY_URL is not read);
+ * - `toxiproxy`: an existing server at `faults.url` or $TOXIPROXY_URL (which must be on loopback, as `faults.url`
+ *   must, unless the scenario sets `allowNonLoopback`: the loader checks both, see toxiproxy-url-rule.ts);
  * - `toxiproxy-container`: the real image started for the run (see `toxiproxy-container.ts`) when a Docker engine
  *   answers and the image is present locally; otherwise a warning that says why, and the embedded server.
  * Either way the harness talks to it through ToxiproxyControl; `description` says which one ran, for the report.
@@ -12,6 +13,7 @@ import type { RunRegistry } from '../../runtime/run-registry.ts';
 import type { FaultsSpec } from '../../scenario/faults-schema.ts';
 import { EmbeddedToxiproxy } from '../embedded-toxiproxy.ts';
 import { ToxiproxyControl } from '../toxiproxy-control.ts';
+import { toxiproxyServerUrl } from '../../scenario/toxiproxy-url-rule.ts';
 
 export interface FaultServer extends AsyncDisposable {
   control: ToxiproxyControl;
@@ -27,17 +29,15 @@ export interface FaultServerOptions {
   /** The run's id and registry: a Toxiproxy container is labelled and recorded with them. */
   runId?: string;
   registry?: RunRegistry;
+  /** The scenario's `allowNonLoopback`: the embedded server may dial upstreams outside loopback. */
+  allowNonLoopback?: boolean;
 }
 
 export async function openFaultServer(spec: FaultsSpec, options: FaultServerOptions): Promise<FaultServer> {
-  const externalUrl = spec.url ?? (spec.server === 'toxiproxy' || spec.server === 'embedded' ? process.env.TOXIPROXY_URL : undefined);
-  if (spec.server === 'toxiproxy' && !externalUrl) {
-    throw new FaultError(
-      'faults.server is "toxiproxy" but no server is named: set faults.url or $TOXIPROXY_URL (e.g. http://127.0.0.1:8474)',
-    );
-  }
   if (spec.server === 'toxiproxy-container') return openContainerOrEmbedded(spec, options);
-  if (externalUrl) {
+  if (spec.server === 'toxiproxy') {
+    const externalUrl = toxiproxyServerUrl(spec, process.env, options.allowNonLoopback ?? false);
+    if (typeof externalUrl !== 'string') throw new FaultError(externalUrl.problem);
     const control = new ToxiproxyControl(externalUrl, { logger: options.logger });
     const info = await control.serverInfo();
     options.logger.info(`Using the Toxiproxy server at ${externalUrl} (version ${info.version})`);
@@ -52,7 +52,10 @@ export async function openFaultServer(spec: FaultsSpec, options: FaultServerOpti
 }
 
 async function openEmbedded(options: FaultServerOptions, description: string): Promise<FaultServer> {
-  const server = await new EmbeddedToxiproxy({ seed: options.seed, logger: options.logger }).start({ host: '127.0.0.1', port: 0 });
+  const server = await new EmbeddedToxiproxy({ seed: options.seed, logger: options.logger, allowNonLoopback: options.allowNonLoopback ?? false }).start({
+    host: '127.0.0.1',
+    port: 0,
+  });
   return {
     control: new ToxiproxyControl(server.url, { logger: options.logger }),
     description,
