@@ -35,18 +35,24 @@ const OPTIONS = {
   'allow-non-loopback': { type: 'boolean' },
 } as const;
 
-/** Go's flag syntax (`-name`, `--name`, `-name=value`, `-bool=false`) in the form node's parseArgs reads. */
+/**
+ * Go's flag syntax (`-name`, `--name`, `-name=value`, `-name value`, `-bool=false`) in the form node's parseArgs
+ * reads. As in Go, a non-boolean flag takes the next argument as its value whatever it looks like.
+ */
 export function goFlagArgs(args: string[]): string[] {
   const out: string[] = [];
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     const flag = /^--?([a-z][a-z-]*)(?:=(.*))?$/s.exec(arg);
     if (!flag) {
       out.push(arg);
       continue;
     }
     const [, name, value] = flag as unknown as [string, string, string | undefined];
-    if (!BOOLEANS.includes(name)) out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
-    else if (value === undefined || value === 'true' || value === '1') out.push(`--${name}`);
+    if (!BOOLEANS.includes(name)) {
+      const next = value ?? args[++i];
+      out.push(next === undefined ? `--${name}` : `--${name}=${next}`);
+    } else if (value === undefined || value === 'true' || value === '1') out.push(`--${name}`);
     else if (value !== 'false' && value !== '0') throw new UsageError(`-${name} takes true or false, got "${value}"`);
   }
   return out;
