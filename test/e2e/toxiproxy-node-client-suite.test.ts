@@ -124,15 +124,16 @@ describe('Toxic.spec', () => {
 describe('ToxicTypes.spec', () => {
   beforeAll(removeAllProxies);
 
-  it.each([
-    ['latency', 'add-latency-toxic-test', { latency: 1000, jitter: 100 }],
-    ['bandwidth', 'add-bandwidth-toxic-test', { rate: 1000 }],
-    ['slowclose', 'add-slowclose-toxic-test', { delay: 1000 }, 'slow_close'],
-    ['timeout', 'add-timeout-toxic-test', { timeout: 5 * 1000 }],
-    ['slicer', 'add-slicer-toxic-test', { average_size: 1000, delay: 1000, size_variation: 1000 } satisfies Slicer],
-    ['reset_peer', 'add-reset_peer-toxic-test', { timeout: 1000 }],
-    ['limit_data', 'add-limit_data-toxic-test', { bytes: 42 }],
-  ] as const)('Proxy Should add a %s toxic', async (type, name, attributes, wireType = type) => {
+  const cases: [label: string, proxyName: string, type: string, attributes: Record<string, number>][] = [
+    ['latency', 'add-latency-toxic-test', 'latency', { latency: 1000, jitter: 100 }],
+    ['bandwidth', 'add-bandwidth-toxic-test', 'bandwidth', { rate: 1000 }],
+    ['slowclose', 'add-slowclose-toxic-test', 'slow_close', { delay: 1000 }],
+    ['timeout', 'add-timeout-toxic-test', 'timeout', { timeout: 5 * 1000 }],
+    ['slicer', 'add-slicer-toxic-test', 'slicer', { average_size: 1000, delay: 1000, size_variation: 1000 } satisfies Slicer],
+    ['reset_peer', 'add-reset_peer-toxic-test', 'reset_peer', { timeout: 1000 }],
+    ['limit_data', 'add-limit_data-toxic-test', 'limit_data', { bytes: 42 }],
+  ];
+  it.each(cases)('Proxy Should add a %s toxic', async (_, name, wireType, attributes) => {
     const { proxy } = await createProxy(name);
     const toxic = await createToxic(proxy, wireType, attributes);
     for (const [key, value] of Object.entries(attributes)) expect((toxic.attributes as Record<string, number>)[key]).toBe(value);
