@@ -40,8 +40,8 @@ export async function checkUpstream(upstream: HostPort, rule: UpstreamRule): Pro
   } catch (error) {
     return { refused: `${upstream.host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
-  const outside = addresses.filter((address) => !isLoopbackHost(address));
   if (addresses.length === 0) return { refused: `${upstream.host} resolves to no address` };
+  const outside = addresses.filter((address) => !isLoopbackHost(address));
   if (outside.length > 0) return { refused: `${upstream.host} resolves to ${outside.join(', ')}, outside loopback (127.0.0.0/8, ::1)` };
   return { dial: { host: addresses[0]!, port: upstream.port } };
 }
