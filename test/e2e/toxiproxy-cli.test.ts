@@ -1,7 +1,8 @@
 /**
  * `drill toxiproxy` as a drop-in for the real binary: its flags, bad input (exit 2, one line, no stack trace), and
  * the loopback rule at dial time as a user of the CLI sees it (a refused connection, a counter, a log line). The
- * only upstream outside loopback here is an address that is never dialed (see toxiproxy-upstream-rule.test.ts).
+ * servers run with a preloaded socket guard that blocks (and reports) any connect outside loopback, so the tests
+ * prove that none is attempted, and that `--allow-non-loopback` does attempt one, without a packet leaving loopback.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -63,8 +64,10 @@ describe('drill toxiproxy flags', () => {
 });
 
 describe('the loopback rule at dial time, through the CLI', () => {
+  const guard = path.join(root, 'test/helpers/loopback-guard-preload.mjs');
+
   async function serve(args: string[]) {
-    const server = startDrill(['toxiproxy', '-port', '0', ...args], {});
+    const server = startDrill(['toxiproxy', '-port', '0', ...args], { NODE_OPTIONS: `--import=${guard}` });
     await server.waitForOutput(/Toxiproxy API at http:\/\/127\.0\.0\.1:\d+/);
     const url = /Toxiproxy API at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())![1]!;
     return {
@@ -78,30 +81,39 @@ describe('the loopback rule at dial time, through the CLI', () => {
     };
   }
 
-  it('closes a connection to an upstream outside loopback at once, counts it and logs why', async () => {
+  /** Sends a request through the proxy; resolves with what came back before the connection closed. */
+  async function through(listen: string): Promise<string> {
+    const socket = net.connect(Number(listen.split(':').pop()), '127.0.0.1');
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.write('GET / HTTP/1.1\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    return received;
+  }
+
+  it('closes a connection to an upstream outside loopback at once, before any connect, counts it and logs why', async () => {
     const { server, client, metrics, stop } = await serve([]);
     try {
       const proxy = await client.createProxy({ name: 'far', listen: '127.0.0.1:0', upstream: '10.0.0.5:80' });
       const port = Number(proxy.listen.split(':').pop());
-      const socket = net.connect(port, '127.0.0.1');
-      socket.on('error', () => undefined);
-      let received = '';
-      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-      socket.write('GET / HTTP/1.1\r\n\r\n');
-      await new Promise((resolve) => socket.once('close', resolve));
-      expect(received).toBe('');
+      expect(await through(proxy.listen)).toBe('');
       expect(await metrics()).toContain('drill_proxy_refused_connections_total{proxy="far",listener="127.0.0.1:' + port + '",upstream="10.0.0.5:80",protocol="tcp"} 1');
       await server.waitForOutput(/warn +drill:faults Proxy far: refused a connection from 127\.0\.0\.1:\d+: upstream 10\.0\.0\.5:80: 10\.0\.0\.5 is outside loopback/);
+      expect(server.output()).not.toContain('loopback-guard');
     } finally {
       await stop();
     }
   });
 
-  it('says so when --allow-non-loopback lifts the rule', async () => {
-    const { server, client, stop } = await serve(['--allow-non-loopback']);
+  it('dials the upstream when --allow-non-loopback lifts the rule, and says so', async () => {
+    const { server, client, metrics, stop } = await serve(['--allow-non-loopback']);
     try {
       expect(server.output()).toMatch(/warn +drill:faults Upstreams outside loopback are allowed/);
-      expect((await client.createProxy({ name: 'far', listen: '127.0.0.1:0', upstream: '10.0.0.5:80' })).upstream).toBe('10.0.0.5:80');
+      const proxy = await client.createProxy({ name: 'far', listen: '127.0.0.1:0', upstream: '10.0.0.5:80' });
+      expect(await through(proxy.listen)).toBe('');
+      await server.waitForOutput(/loopback-guard: blocked connect to 10\.0\.0\.5\n/);
+      expect(await metrics()).toMatch(/drill_proxy_refused_connections_total\{proxy="far",[^}]*\} 0/);
     } finally {
       await stop();
     }

@@ -22,7 +22,11 @@ beforeAll(async () => {
   const config = path.join(mkdtempSync(path.join(os.tmpdir(), 'drill-toxiproxy-config-')), 'toxiproxy.json');
   writeFileSync(config, JSON.stringify([{ name: 'from_config', listen: `127.0.0.1:${ports[3]}`, upstream: 'localhost:6379' }]));
   // The real binary's flag syntax: single dash, space or `=` before the value, a bare boolean.
-  drill = startDrill(['toxiproxy', '-host', 'localhost', `-port=${ports[0]}`, '-config', config, '-proxy-metrics'], {});
+  // A socket guard preloaded into the server blocks and reports any connect outside loopback (none is expected).
+  const guard = path.resolve(import.meta.dirname, '../helpers/loopback-guard-preload.mjs');
+  drill = startDrill(['toxiproxy', '-host', 'localhost', `-port=${ports[0]}`, '-config', config, '-proxy-metrics'], {
+    NODE_OPTIONS: `--import=${guard}`,
+  });
   await drill.waitForOutput(/Toxiproxy API at http:\/\/127\.0\.0\.1:\d+/);
   url = `http://localhost:${ports[0]}`;
 });
@@ -32,6 +36,7 @@ afterAll(async () => {
   const exit = await drill?.exit;
   ports.forEach(releasePort);
   expect(exit).toEqual({ code: 0, signal: null });
+  expect(drill.output()).not.toContain('loopback-guard');
 });
 
 /** The suite's TestHelper, with the server's URL. */
