@@ -120,6 +120,12 @@ export interface InjectRequest {
   /** The bot's account number; frames are delivered to sockets on `/v1/receive/{account}`. */
   account: string;
   messages: InjectMessage[];
+  /**
+   * Deliver the messages back to back, as notification lines signal-cli already wrote (a backlog drained at
+   * once): upstream, a socket whose goroutine is still writing the previous frame misses the next one, so in
+   * a burst every socket misses all but the first frame. Default false: one event-loop turn between frames.
+   */
+  burst?: boolean;
 }
 
 /** `POST /_drill/inject` 200 body: per message, to how many sockets the frame went (0 = dropped). */

@@ -597,6 +597,25 @@ describe('bridge stand-in, other releases and start-up', () => {
     }
   });
 
+  test.each([
+    ['0.100', [2, 0, 0, 0, 0]],
+    ['0.100-fanout-fix', [2, 2, 2, 2, 2]],
+  ])('a burst of frames to two reading sockets on %s: taken per frame %j', async (release, taken) => {
+    const running = await startBridge({ DRILL_RELEASE: release });
+    try {
+      const receivers = await Promise.all([openReceiver(running.api, BOT), openReceiver(running.api, BOT)]);
+      const messages = Array.from({ length: 5 }, (_, i) => ({ source: USER, timestamp: 1 + i, message: `burst ${i}` }));
+      const response = await call<InjectResponse>(running.control, 'POST', '/_drill/inject', { account: BOT, messages, burst: true });
+      expect(response.json.delivered).toEqual(taken);
+      const total = taken.reduce((sum, n) => sum + n, 0);
+      await waitUntil(() => receivers[0]!.frames.length + receivers[1]!.frames.length === total, `${total} frames in all`);
+      expect(receivers.map((r) => r.frames[0]?.envelope.timestamp)).toEqual([1, 1]);
+    } finally {
+      for (const ws of opened.splice(0)) ws.terminate();
+      await running.fixture.stop();
+    }
+  });
+
   test('0.101 lists failed recipients of an accepted group send in the array body', async () => {
     const next = await startBridge({ DRILL_RELEASE: '0.101' });
     try {
