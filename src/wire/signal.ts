@@ -163,7 +163,10 @@ export interface BridgeStats {
   up: boolean;
   subscribers: number;
   framesDelivered: number;
-  /** Frames no socket took: no subscriber, a slow subscriber, bridge down, or lost in a restart flush. */
+  /**
+   * Frames a socket missed: no subscriber, a socket still busy (writing, or waiting for the shared write lock
+   * behind a slow socket), frame loss or an unlinked device, or lost in a restart flush.
+   */
   framesDropped: number;
   sendsAccepted: number;
   sendsRejected: number;
