@@ -18,9 +18,17 @@ export const signalWorkload = z.strictObject({
   users: z.number().int().positive().default(50),
   /** Message mix: text sent and relative weight. The bot's triggers are `!ping`, `!slow`, `!fail`. */
   messages: z
-    .array(z.strictObject({ text: z.string().min(1), weight: z.number().positive().default(1), expectReply: z.boolean().default(true) }))
+    .array(
+      z.strictObject({
+        text: z.string().min(1),
+        weight: z.number().positive().default(1),
+        expectReply: z.boolean().default(true),
+        /** Filler appended to the text (a space, then this many `x`), to make frames big; bytes. */
+        padBytes: z.number().int().min(0).max(1_000_000).default(0),
+      }),
+    )
     .min(1)
-    .default([{ text: '!ping', weight: 1, expectReply: true }]),
+    .default([{ text: '!ping', weight: 1, expectReply: true, padBytes: 0 }]),
   groupShare: z.number().min(0).max(1).default(0).describe('Share of group messages (groupInfo set).'),
   /** Share of arrivals that re-emit an earlier (source, timestamp) pair, to exercise dedupe. */
   duplicateShare: z.number().min(0).max(1).default(0),

@@ -10,7 +10,10 @@ export interface DataMessage {
   message: string | null;
   expiresInSeconds?: number;
   viewOnce?: boolean;
-  groupInfo?: { groupId: string; groupName?: string; revision?: number; type?: string };
+  /** Always present in signal-cli's JSON (a boolean of the message), false for ordinary messages. */
+  isExpirationUpdate?: boolean;
+  /** signal-cli always writes all four: `groupName` is null for a group it knows no title of. */
+  groupInfo?: { groupId: string; groupName: string | null; revision: number; type: string };
   quote?: { id: number; author: string; authorNumber?: string; authorUuid?: string; text: string };
 }
 
@@ -30,10 +33,37 @@ export interface Envelope {
   typingMessage?: { action: 'STARTED' | 'STOPPED'; timestamp: number; groupId?: string };
 }
 
+/**
+ * The envelope of a message signal-cli could not decrypt (no session with the sender, as on a re-linked device):
+ * sealed sender hides who sent it, and there is no content.
+ */
+export interface UndecryptableEnvelope {
+  source: null;
+  sourceNumber: null;
+  sourceUuid: null;
+  sourceName: null;
+  sourceDevice: null;
+  timestamp: number;
+  serverReceivedTimestamp: number;
+  serverDeliveredTimestamp: number;
+  dataMessage?: never;
+  syncMessage?: never;
+  receiptMessage?: never;
+  typingMessage?: never;
+}
+
+/** signal-cli's `exception` of a receive notification (JsonError: the Java exception's message and class name). */
+export interface ReceiveException {
+  message: string;
+  type: string;
+}
+
 /** One websocket text frame of `GET /v1/receive/{number}` in json-rpc mode. */
 export interface ReceiveFrame {
-  envelope: Envelope;
+  envelope: Envelope | UndecryptableEnvelope;
   account: string;
+  /** Set when signal-cli failed on the message; the envelope then carries no content. */
+  exception?: ReceiveException;
 }
 
 /** Body of `POST /v2/send`. */
@@ -51,6 +81,14 @@ export interface SendRequest {
   sticker?: string;
   notify_self?: boolean;
 }
+
+/** signal-cli's `SendMessageResult` types other than SUCCESS (JsonSendMessageResult.Type). */
+export type RecipientFailureReason =
+  | 'NETWORK_FAILURE'
+  | 'UNREGISTERED_FAILURE'
+  | 'IDENTITY_FAILURE'
+  | 'RATE_LIMIT_FAILURE'
+  | 'INVALID_PRE_KEY_FAILURE';
 
 /** 201 body up to release 0.100. */
 export interface SendResponseObject {
@@ -72,6 +110,8 @@ export interface InjectMessage {
   timestamp: number;
   message?: string;
   groupId?: string;
+  /** The group's title as `groupInfo.groupName`; null when not given. */
+  groupName?: string;
   kind?: InjectKind;
 }
 
@@ -80,6 +120,12 @@ export interface InjectRequest {
   /** The bot's account number; frames are delivered to sockets on `/v1/receive/{account}`. */
   account: string;
   messages: InjectMessage[];
+  /**
+   * Deliver the messages back to back, as notification lines signal-cli already wrote (a backlog drained at
+   * once): upstream, a socket whose goroutine is still writing the previous frame misses the next one, so in
+   * a burst every socket misses all but the first frame. Default false: one event-loop turn between frames.
+   */
+  burst?: boolean;
 }
 
 /** `POST /_drill/inject` 200 body: per message, to how many sockets the frame went (0 = dropped). */
@@ -100,6 +146,8 @@ export interface SendRecord {
   quoteTimestamp: number | null;
   quoteAuthor: string | null;
   idempotencyKey: string | null;
+  /** Recipients signal-cli reported failed although the send was accepted (`recipientFailures` fault); absent when none. */
+  recipientErrors?: { number?: string; uuid?: string; username?: string; reason: string }[];
   /** Epoch ms with fraction when the bridge accepted the request. */
   receivedAtMs: number;
 }
@@ -115,7 +163,10 @@ export interface BridgeStats {
   up: boolean;
   subscribers: number;
   framesDelivered: number;
-  /** Frames no socket took: no subscriber, a slow subscriber, bridge down, or lost in a restart flush. */
+  /**
+   * Frames a socket missed: no subscriber, a socket still busy (writing, or waiting for the shared write lock
+   * behind a slow socket), frame loss or an unlinked device, or lost in a restart flush.
+   */
   framesDropped: number;
   sendsAccepted: number;
   sendsRejected: number;
@@ -127,8 +178,19 @@ export interface BridgeFaults {
   latencyMs?: Record<string, number>;
   /** Routes that never answer (json-rpc getRaw has no timeout). */
   hang?: string[];
-  /** Sends answer 400 "User +X is not registered." and the websocket goes silent. */
+  /**
+   * The device is unlinked: in json-rpc mode every signal-cli call answers 400 "Specified account does not exist"
+   * (normal mode: "User +X is not registered."), and the websocket stays open but silent. Once cleared (re-linked),
+   * the first message of each sender arrives as an `exception` frame: the new device has no sessions yet.
+   */
   unregistered?: boolean;
+  /**
+   * Per-recipient send failures signal-cli reports inside a result (`UNREGISTERED_FAILURE`, `NETWORK_FAILURE`, …):
+   * each recipient of a send fails with probability `share`. A send where no recipient succeeded answers 400
+   * "Failed to send message"; a group send, or one with any success, answers 201 and, with the array body,
+   * lists the failures under `errors.recipients`.
+   */
+  recipientFailures?: { share: number; reason: RecipientFailureReason };
   /** Sends answer 429 with challenge tokens. */
   rateLimited?: boolean;
   /** Share of frames lost before delivery, 0..1. */

@@ -503,13 +503,72 @@ describe.concurrent('bot fixture', () => {
     expect(bridge.sends.length).toBeLessThan(8);
   });
 
+  test('SQLite keeps every list in the fixed table signal_client_dlq, keyed by DLQ_NAME', async ({ expect, onTestFinished }) => {
+    const t = kit(onTestFinished);
+    const bridge = await t.bridge();
+    const database = path.join(t.tempDir(), 'bot.db');
+    const bot = await t.bot(bridge, { STORAGE_TYPE: 'sqlite', SQLITE_DATABASE: database, DLQ_NAME: 'orders-dlq' });
+    bridge.sendFrame(frame({ message: '!fail' }));
+    await eventually(
+      () => dlqStatus(bot),
+      (s) => s.depth === 1,
+    );
+    expect(storedDlq(database, 'orders-dlq')).toHaveLength(1);
+    const db = new Database(database, { readonly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      expect(tables).toEqual(['signal_client_dlq']);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('QUEUE_SIZE=0 is an unbounded queue: frames wait behind a slow send, none dropped or dead-lettered', async ({ expect, onTestFinished }) => {
+    const t = kit(onTestFinished);
+    const bridge = await t.bridge();
+    bridge.setDefaultReply({ status: 201, body: { timestamp: '1' }, delayMs: 50 });
+    await t.bot(bridge, { QUEUE_SIZE: '0', WORKER_POOL_SIZE: '1', QUEUE_PUT_TIMEOUT: '0.01' });
+    const frames = Array.from({ length: 40 }, () => frame({ message: '!ping' }));
+    for (const sent of frames) bridge.sendFrame(sent);
+    const sends = await bridge.waitForSends(40, 20_000);
+    expect(sends.map((send) => send.body.quote_timestamp)).toEqual(frames.map((f) => f.envelope.timestamp));
+  });
+
+  test('group replies: 1.4.0 sends the raw group id, 1.4.0-fixed sends "group." + base64 of it', async ({ expect, onTestFinished }) => {
+    const t = kit(onTestFinished);
+    const bridge = await t.bridge();
+    const groupId = Buffer.alloc(32, 9).toString('base64');
+    await t.bot(bridge);
+    await t.bot(bridge, { DRILL_RELEASE: '1.4.0-fixed' });
+    bridge.sendFrame(frame({ message: '!ping', groupId }));
+    const sends = await bridge.waitForSends(2);
+    expect(sends.map((send) => send.body.recipients?.[0]).sort()).toEqual([groupId, `group.${Buffer.from(groupId).toString('base64')}`].sort());
+  });
+
+  test('a 201 listing failed recipients: 1.4.0 counts the reply as sent, 1.4.0-fixed dead-letters it', async ({ expect, onTestFinished }) => {
+    const t = kit(onTestFinished);
+    const bridge = await t.bridge();
+    bridge.setDefaultReply({ status: 201, body: [{ timestamp: '1', errors: { recipients: [{ number: USER, reason: 'UNREGISTERED_FAILURE' }] } }] });
+    const upstream = await t.bot(bridge);
+    const fixed = await t.bot(bridge, { DRILL_RELEASE: '1.4.0-fixed' });
+    bridge.sendFrame(frame({ message: '!ping' }));
+    await bridge.waitForSends(2);
+    await eventually(
+      () => dlqStatus(fixed),
+      (s) => s.depth === 1,
+    );
+    expect(await metric(fixed, 'command_calls_total', { command: 'ping', status: 'failure' })).toBe(1);
+    expect(await metric(upstream, 'command_calls_total', { command: 'ping', status: 'success' })).toBe(1);
+    expect((await dlqStatus(upstream)).depth).toBe(0);
+  });
+
   test('refuses bad configuration with exit code 2 and a message naming the setting', async ({ expect, onTestFinished }) => {
     const t = kit(onTestFinished);
     const bridge = await t.bridge();
     const cases: [Record<string, string>, RegExp][] = [
       [{ SIGNAL_API_URL: '' }, /SIGNAL_API_URL is required/],
       [{ STORAGE_TYPE: 'Redis' }, /STORAGE_TYPE=redis is not supported by this stand-in/],
-      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.5\.0/],
+      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.4\.0-fixed, 1\.5\.0/],
       [{ queue_size: 'many' }, /QUEUE_SIZE must be an integer/],
     ];
     await Promise.all(

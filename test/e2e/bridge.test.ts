@@ -5,7 +5,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import type { BridgeStats, InjectMessage, InjectResponse, ReceiveFrame, SendRecord, SendsResponse } from '../../src/wire/signal.ts';
+import type {
+  BridgeStats,
+  InjectMessage,
+  InjectResponse,
+  ReceiveFrame,
+  SendRecord,
+  SendResponseArray,
+  SendsResponse,
+} from '../../src/wire/signal.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
 
 interface RunningBridge {
@@ -188,12 +196,28 @@ describe('bridge stand-in, release 0.100', () => {
     expect(records.find((r) => r.message === 'hidden')?.recipients).toEqual([USER]);
   });
 
-  test('a raw group id without "group." is a username signal-cli cannot resolve: 400, nothing sent', async () => {
+  test('a raw group id without "group." is a username signal-cli cannot resolve: 400 "The user X is not registered.", nothing sent', async () => {
     const seq = await lastSeq();
     const response = await send({ number: BOT, recipients: [GROUP_ID], message: 'reply' });
     expect(response.status).toBe(400);
-    expect(response.json?.error).toContain(GROUP_ID);
+    expect(response.json).toEqual({ error: `The user ${GROUP_ID} is not registered.` });
     expect(await sendsSince(seq)).toEqual([]);
+  });
+
+  test('recipient failures: a 1:1 send with none delivered is a 400; a group send is a 201 whose 0.100 body hides them', async () => {
+    const seq = await lastSeq();
+    await control('PUT', '/_drill/faults', { recipientFailures: { share: 1, reason: 'UNREGISTERED_FAILURE' } });
+    expect(await send({ number: BOT, recipients: [USER], message: 'lost' })).toMatchObject({ status: 400, json: { error: 'Failed to send message' } });
+    await control('PUT', '/_drill/faults', { recipientFailures: { share: 1, reason: 'IDENTITY_FAILURE' } });
+    expect((await send({ number: BOT, recipients: [USER], message: 'lost' })).json).toEqual({
+      error: 'Unable to complete request due to untrusted recipient keys',
+    });
+    const group = await send({ number: BOT, recipients: [GROUP], message: 'to the group' });
+    expect(group.status).toBe(201);
+    expect(group.json).toEqual({ timestamp: expect.stringMatching(/^[0-9]+$/) });
+    const [record] = await sendsSince(seq);
+    expect(record?.recipientErrors).toHaveLength(3);
+    expect(record?.recipientErrors?.every((e) => e.reason === 'IDENTITY_FAILURE' && typeof e.uuid === 'string')).toBe(true);
   });
 
   test('reactions, typing, receipts and remote delete: missing fields name the field; accepted calls are recorded', async () => {
@@ -273,7 +297,7 @@ describe('bridge stand-in, release 0.100', () => {
     const receiver = await openReceiver(bridge.api, account);
     await inject(account, [
       { source: USER, sourceName: 'Ann', timestamp: 1_700_000_000_001, message: 'hello' },
-      { source: USER, timestamp: 1_700_000_000_002, message: 'in group', groupId: GROUP_ID },
+      { source: USER, timestamp: 1_700_000_000_002, message: 'in group', groupId: GROUP_ID, groupName: 'Team' },
       { source: USER, timestamp: 1_700_000_000_003, message: 'from my phone', kind: 'sync' },
       { source: USER, timestamp: 1_700_000_000_001, kind: 'receipt' },
       { source: USER, timestamp: 1_700_000_000_004, kind: 'typing' },
@@ -285,8 +309,15 @@ describe('bridge stand-in, release 0.100', () => {
     expect(data?.sourceUuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(group?.sourceUuid).toBe(data?.sourceUuid);
     expect(data?.serverReceivedTimestamp).toEqual(expect.any(Number));
-    expect(data?.dataMessage).toEqual({ timestamp: 1_700_000_000_001, message: 'hello', expiresInSeconds: 0, viewOnce: false });
-    expect(group?.dataMessage?.groupInfo?.groupId).toBe(GROUP_ID);
+    // JsonDataMessage writes isExpirationUpdate and viewOnce always; JsonGroupInfo all four of its fields.
+    expect(data?.dataMessage).toEqual({
+      timestamp: 1_700_000_000_001,
+      message: 'hello',
+      expiresInSeconds: 0,
+      isExpirationUpdate: false,
+      viewOnce: false,
+    });
+    expect(group?.dataMessage?.groupInfo).toEqual({ groupId: GROUP_ID, groupName: 'Team', revision: 0, type: 'DELIVER' });
     expect(sync).toMatchObject({ source: account, syncMessage: { sentMessage: { destination: USER, message: 'from my phone' } } });
     expect(receipt?.receiptMessage).toMatchObject({ isDelivery: true, timestamps: [1_700_000_000_001] });
     expect(typing?.typingMessage).toEqual({ action: 'STARTED', timestamp: 1_700_000_000_004 });
@@ -302,30 +333,32 @@ describe('bridge stand-in, release 0.100', () => {
     expect((await stats()).framesDropped).toBe(before.framesDropped + 2);
   });
 
-  test('a subscriber that stops reading misses frames while a fast one gets them all', async () => {
+  test('one socket that stops reading stalls the shared write mutex: a fast socket misses frames too, until the slow one drains', async () => {
     const account = '+15550000014';
     const [fast, slow] = await Promise.all([openReceiver(bridge.api, account), openReceiver(bridge.api, account)]);
     slow.ws.pause();
     const before = await stats();
     const text = 'x'.repeat(200_000);
     let sent = 0;
-    let missed = 0;
-    // Bounded: enough bytes to fill the kernel buffers and the 1 MiB threshold several times over.
-    for (let batch = 0; batch < 60 && missed < 5; batch++) {
+    let missedByBoth = 0;
+    // Bounded: enough bytes to fill the slow socket's kernel buffers several times over.
+    for (let batch = 0; batch < 60 && missedByBoth < 5; batch++) {
       const messages = Array.from({ length: 5 }, (_, i) => ({ source: USER, timestamp: 10_000 + sent + i, message: text }));
       const { delivered } = await inject(account, messages);
       sent += messages.length;
-      missed += delivered.filter((n) => n === 1).length;
-      expect(delivered.every((n) => n === 1 || n === 2)).toBe(true);
-      await waitUntil(() => fast.frames.length === sent, `fast subscriber to read ${sent} frames`);
+      missedByBoth += delivered.filter((n) => n === 0).length;
+      await sleep(20);
     }
-    expect(missed).toBeGreaterThan(0);
-    expect(fast.frames.map((f) => f.envelope.timestamp)).toEqual(Array.from({ length: sent }, (_, i) => 10_000 + i));
-    expect((await stats()).framesDropped).toBe(before.framesDropped + missed);
+    expect(missedByBoth).toBeGreaterThanOrEqual(5);
+    const fastBefore = fast.frames.length;
+    await sleep(300);
+    expect(fast.frames.length).toBe(fastBefore); // stalled: its next frame waits behind the slow socket's write
+    expect(fastBefore).toBeLessThan(sent);
+    expect((await stats()).framesDropped).toBeGreaterThanOrEqual(before.framesDropped + 2 * missedByBoth);
     slow.ws.resume();
-    await waitUntil(() => slow.frames.length === sent - missed, 'slow subscriber to drain what it was sent');
-    await sleep(100);
-    expect(slow.frames.length).toBe(sent - missed);
+    await waitUntil(() => fast.frames.length > fastBefore, 'the fast socket to get its waiting frame once the slow one drains');
+    await waitUntil(async () => (await inject(account, [{ source: USER, timestamp: 20_000 + sent++ }])).delivered[0] === 2, 'both sockets taking frames again');
+    await waitUntil(() => fast.frames.at(-1)?.envelope.timestamp === 20_000 + sent - 1, 'the last frame on the fast socket');
   });
 
   test('the oracle log and the oracle websocket carry each accepted send with its Idempotency-Key', async () => {
@@ -396,19 +429,40 @@ describe('bridge stand-in, release 0.100', () => {
     expect((await hungReaction).status).toBe(204);
   });
 
-  test('unregistered fault: sends answer 400 "not registered" and the receive socket stays open but silent', async () => {
+  test('unlinked device in json-rpc mode: -32602 "Specified account does not exist", a silent socket, then exception frames after re-linking', async () => {
     const account = '+15550000015';
+    const other = '+15551230002';
     const receiver = await openReceiver(bridge.api, account);
     await control('PUT', '/_drill/faults', { unregistered: true });
     const response = await send({ number: account, recipients: [USER], message: 'x' });
     expect(response.status).toBe(400);
-    expect(response.json).toEqual({ error: `User ${account} is not registered.\n` });
+    expect(response.json).toEqual({ error: 'Specified account does not exist' });
+    const reaction = { recipient: USER, reaction: '👍', target_author: USER, timestamp: 1 };
+    expect((await api('POST', `/v1/reactions/${account}`, reaction)).json).toEqual({ error: 'Specified account does not exist' });
     expect(await inject(account, [{ source: USER, timestamp: 20 }])).toEqual({ delivered: [0], dropped: 1 });
     expect(receiver.ws.readyState).toBe(WebSocket.OPEN);
     await control('DELETE', '/_drill/faults');
-    expect((await inject(account, [{ source: USER, timestamp: 21 }])).delivered).toEqual([1]);
-    await waitUntil(() => receiver.frames.length > 0, 'a frame after the fault');
-    expect(receiver.frames.map((f) => f.envelope.timestamp)).toEqual([21]);
+    // The re-linked device has no sessions: each sender's first message cannot be decrypted.
+    await inject(account, [
+      { source: USER, timestamp: 21, message: 'first' },
+      { source: USER, timestamp: 22, message: 'second' },
+      { source: other, timestamp: 23, message: 'first of another' },
+    ]);
+    await waitUntil(() => receiver.frames.length === 3, 'three frames after re-linking');
+    const [first, second, third] = receiver.frames;
+    const undecryptable = { account, exception: { message: expect.any(String), type: 'ProtocolNoSessionException' } };
+    expect(first).toMatchObject({ ...undecryptable, envelope: { source: null, sourceUuid: null, timestamp: 21 } });
+    expect(first?.envelope).not.toHaveProperty('dataMessage');
+    expect(second).toMatchObject({ envelope: { source: USER, dataMessage: { message: 'second' } } });
+    expect(second).not.toHaveProperty('exception');
+    expect(third).toMatchObject({ ...undecryptable, envelope: { timestamp: 23 } });
+  });
+
+  test('normal mode answers an unlinked account with the CLI text "User +X is not registered."', async () => {
+    await control('PUT', '/_drill/config', { mode: 'normal' });
+    await control('PUT', '/_drill/faults', { unregistered: true });
+    const response = await send({ number: BOT, recipients: [USER], message: 'x' });
+    expect(response).toMatchObject({ status: 400, json: { error: `User ${BOT} is not registered.\n` } });
   });
 
   test('rate-limit fault: sends answer 429 with challenge tokens and the account; other routes 400', async () => {
@@ -514,6 +568,72 @@ describe('bridge stand-in, release 0.100', () => {
 });
 
 describe('bridge stand-in, other releases and start-up', () => {
+  test('0.100-fanout-fix: a socket that stops reading misses frames past 1 MiB queued, while a fast one gets them all', async () => {
+    const fixed = await startBridge({ DRILL_RELEASE: '0.100-fanout-fix' });
+    const inject = async (messages: InjectMessage[]) =>
+      (await call<InjectResponse>(fixed.control, 'POST', '/_drill/inject', { account: BOT, messages })).json;
+    try {
+      const [fast, slow] = await Promise.all([openReceiver(fixed.api, BOT), openReceiver(fixed.api, BOT)]);
+      slow.ws.pause();
+      const text = 'x'.repeat(200_000);
+      let sent = 0;
+      let missed = 0;
+      for (let batch = 0; batch < 60 && missed < 5; batch++) {
+        const messages = Array.from({ length: 5 }, (_, i) => ({ source: USER, timestamp: 10_000 + sent + i, message: text }));
+        const { delivered } = await inject(messages);
+        sent += messages.length;
+        missed += delivered.filter((n) => n === 1).length;
+        expect(delivered.every((n) => n === 1 || n === 2)).toBe(true);
+        await waitUntil(() => fast.frames.length === sent, `fast subscriber to read ${sent} frames`);
+      }
+      expect(missed).toBeGreaterThan(0);
+      expect(fast.frames.map((f) => f.envelope.timestamp)).toEqual(Array.from({ length: sent }, (_, i) => 10_000 + i));
+      expect((await call<BridgeStats>(fixed.control, 'GET', '/_drill/stats')).json.framesDropped).toBe(missed);
+      slow.ws.resume();
+      await waitUntil(() => slow.frames.length === sent - missed, 'slow subscriber to drain what it was sent');
+    } finally {
+      for (const ws of opened.splice(0)) ws.terminate();
+      await fixed.fixture.stop();
+    }
+  });
+
+  test.each([
+    ['0.100', [2, 0, 0, 0, 0]],
+    ['0.100-fanout-fix', [2, 2, 2, 2, 2]],
+  ])('a burst of frames to two reading sockets on %s: taken per frame %j', async (release, taken) => {
+    const running = await startBridge({ DRILL_RELEASE: release });
+    try {
+      const receivers = await Promise.all([openReceiver(running.api, BOT), openReceiver(running.api, BOT)]);
+      const messages = Array.from({ length: 5 }, (_, i) => ({ source: USER, timestamp: 1 + i, message: `burst ${i}` }));
+      const response = await call<InjectResponse>(running.control, 'POST', '/_drill/inject', { account: BOT, messages, burst: true });
+      expect(response.json.delivered).toEqual(taken);
+      const total = taken.reduce((sum, n) => sum + n, 0);
+      await waitUntil(() => receivers[0]!.frames.length + receivers[1]!.frames.length === total, `${total} frames in all`);
+      expect(receivers.map((r) => r.frames[0]?.envelope.timestamp)).toEqual([1, 1]);
+    } finally {
+      for (const ws of opened.splice(0)) ws.terminate();
+      await running.fixture.stop();
+    }
+  });
+
+  test('0.101 lists failed recipients of an accepted group send in the array body', async () => {
+    const next = await startBridge({ DRILL_RELEASE: '0.101' });
+    try {
+      await call(next.control, 'PUT', '/_drill/faults', { recipientFailures: { share: 1, reason: 'UNREGISTERED_FAILURE' } });
+      const response = await call(next.api, 'POST', '/v2/send', { number: BOT, recipients: [GROUP], message: 'to the group' });
+      expect(response.status).toBe(201);
+      const body = response.json as unknown as SendResponseArray;
+      expect(body).toHaveLength(1);
+      expect(body[0]?.errors?.recipients).toHaveLength(3);
+      expect(body[0]?.errors?.recipients.every((r) => r.reason === 'UNREGISTERED_FAILURE' && /^[0-9a-f-]{36}$/.test(r.uuid ?? ''))).toBe(true);
+      await call(next.control, 'PUT', '/_drill/faults', { recipientFailures: { share: 0, reason: 'UNREGISTERED_FAILURE' } });
+      const clean = await call(next.api, 'POST', '/v2/send', { number: BOT, recipients: [GROUP], message: 'to the group' });
+      expect(clean.json).toEqual([{ timestamp: expect.stringMatching(/^[0-9]+$/) }]);
+    } finally {
+      await next.fixture.stop();
+    }
+  });
+
   test('0.101 answers /v2/send with an array, BUILD_VERSION and MODE show in /v1/about; an unknown release exits 2', async () => {
     const [next, unknown] = await Promise.all([
       startBridge({ DRILL_RELEASE: '0.101', BUILD_VERSION: '0.101-rc1', MODE: 'json-rpc-native' }),
@@ -524,7 +644,7 @@ describe('bridge stand-in, other releases and start-up', () => {
       const response = await call(next.api, 'POST', '/v2/send', { number: BOT, recipients: [USER] });
       expect(response.status).toBe(201);
       expect(response.json).toEqual([{ timestamp: expect.stringMatching(/^[0-9]+$/) }]);
-      expect(await unknown.waitForLine(/available releases/)).toMatch(/"0\.99".*available releases: 0\.100, 0\.101/);
+      expect(await unknown.waitForLine(/available releases/)).toMatch(/"0\.99".*available releases: 0\.100, 0\.100-fanout-fix, 0\.101/);
       expect(await unknown.exited).toBe(2);
     } finally {
       await Promise.all([next.fixture.stop(), unknown.stop()]);

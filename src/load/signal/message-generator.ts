@@ -46,7 +46,7 @@ export class MessageGenerator {
     const text = this.pickText();
     const group = this.random.next() < this.spec.groupShare ? groupIdFor(source) : undefined;
     const message: GeneratedMessage = {
-      inject: { source, timestamp, message: text.text, sourceName: `User ${source.slice(-4)}`, ...(group ? { groupId: group } : {}) },
+      inject: { source, timestamp, message: withPadding(text), sourceName: `User ${source.slice(-4)}`, ...(group ? { groupId: group } : {}) },
       duplicate: false,
       expectReply: text.expectReply,
       key: replyKey(group ?? source, timestamp),
@@ -64,6 +64,10 @@ export class MessageGenerator {
     }
     return this.spec.messages.at(-1)!;
   }
+}
+
+function withPadding(message: SignalWorkloadSpec['messages'][number]): string {
+  return message.padBytes > 0 ? `${message.text} ${'x'.repeat(message.padBytes)}` : message.text;
 }
 
 /** A stable base64 group id (32 raw bytes, as signal-cli's) per sender, for group messages. */

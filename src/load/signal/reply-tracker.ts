@@ -62,7 +62,7 @@ export class ReplyTracker {
   observe(record: SendRecord): void {
     if (record.route !== '/v2/send' || record.quoteTimestamp === null) return;
     for (const recipient of record.recipients) {
-      const key = replyKey(recipient, record.quoteTimestamp);
+      const key = replyKey(groupIdOf(recipient), record.quoteTimestamp);
       const outstanding = this.waiting.get(key);
       if (outstanding) {
         this.waiting.delete(key);
@@ -101,4 +101,9 @@ export class ReplyTracker {
       uncorrectedMs: record.receivedAtMs - outstanding.sentAtMs,
     });
   }
+}
+
+/** A reply to `group.` + base64(groupId) answers the group the workload knows by its raw id. */
+function groupIdOf(recipient: string): string {
+  return recipient.startsWith('group.') ? Buffer.from(recipient.slice('group.'.length), 'base64').toString('latin1') : recipient;
 }
