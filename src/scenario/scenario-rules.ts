@@ -9,6 +9,7 @@ import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
 import type { FaultsSpec } from './faults-schema.ts';
 import type { ServiceKind } from './service-schema.ts';
 import { checkSteps } from './step-rules.ts';
+import { checkTemplates } from './template-rule.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 import { parseThresholdKey, phasesOf } from './threshold-key.ts';
 
@@ -32,6 +33,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
+    ...checkTemplates(scenario),
     ...checkLoopbackRule(scenario),
     ...checkFixtures(scenario, context),
   ];
