@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, exitCodeOf, InterruptedError } from '../common/errors.ts';
+import { ExitCode, exitCodeOf, InterruptedError, ReportDirError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { WorkloadDriver } from '../load/workload-driver.ts';
@@ -49,7 +49,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 
   const runId = newRunId(scenario.name);
   const runDir = path.resolve(options.cwd, scenario.report.dir, runId);
-  await mkdir(runDir, { recursive: true });
+  await createRunDir(runDir);
   const registry = RunRegistry.open(runId, loaded.file, options.stateDir);
   const runStartedAtMs = Date.now();
   const timeline = new Timeline(runStartedAtMs);
@@ -156,6 +156,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   });
   for (const reporter of options.reporters) await reporter.onRunEnd?.(report, runDir);
   return { report, runDir, exitCode: exitCodeFor(report, failure) };
+}
+
+/** Errors of the folder itself (bad input) as opposed to the machine's (a full disk stays an infrastructure failure). */
+const FOLDER_ERRORS = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'EROFS', 'ELOOP', 'EISDIR']);
+
+async function createRunDir(runDir: string): Promise<void> {
+  try {
+    await mkdir(runDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!FOLDER_ERRORS.has(code)) throw error;
+    const why = (error as Error).message.replace(/^\w+: /, '');
+    throw new ReportDirError(`cannot create the report folder ${runDir}: ${why}; choose another with --report-dir or report.dir`, { cause: error });
+  }
 }
 
 async function collectUsage(stack: RunningStack): Promise<Record<string, { cpuSeconds: number; rssBytes: number } | undefined>> {

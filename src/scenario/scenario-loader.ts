@@ -5,8 +5,9 @@
  * on every section that passed the schema even when another did not.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { ScenarioError } from '../common/errors.ts';
+import { ScenarioError, type ScenarioIssue } from '../common/errors.ts';
 import { fixtureReleases } from './fixture-catalog.ts';
 import { parseScenarioParts } from './scenario-parts.ts';
 import { checkScenarioRules, type RuleContext } from './scenario-rules.ts';
@@ -23,6 +24,8 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** sha256 of the file as read, recorded in the report. */
   sha256: string;
+  /** What is allowed but probably not meant (a report folder outside the project); printed, never fatal. */
+  warnings: ScenarioIssue[];
 }
 
 export async function loadScenarioFile(file: string, context: RuleContext = { fixtureReleases }): Promise<LoadedScenario> {
@@ -31,7 +34,11 @@ export async function loadScenarioFile(file: string, context: RuleContext = { fi
   return { ...parseScenario(read.text, file, context), sha256: createHash('sha256').update(read.bytes).digest('hex') };
 }
 
-export function parseScenario(text: string, file: string, context: RuleContext = { fixtureReleases }): { file: string; scenario: Scenario } {
+export function parseScenario(
+  text: string,
+  file: string,
+  context: RuleContext = { fixtureReleases },
+): { file: string; scenario: Scenario; warnings: ScenarioIssue[] } {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new SourceLocator(file, document, lines);
@@ -51,7 +58,19 @@ export function parseScenario(text: string, file: string, context: RuleContext =
   }));
   const schemaIssues = parsed.success ? [] : describeSchemaIssues(parsed.error.issues, raw, locator);
   if (!parsed.success || ruleIssues.length > 0) throw new ScenarioError(file, [...schemaIssues, ...ruleIssues]);
-  return { file, scenario: parsed.data };
+  return { file, scenario: parsed.data, warnings: scenarioWarnings(parsed.data, locator) };
+}
+
+function scenarioWarnings(scenario: Scenario, locator: SourceLocator): ScenarioIssue[] {
+  const dir = scenario.report.dir;
+  if (!path.isAbsolute(dir) && !path.normalize(dir).split(/[\\/]/).includes('..')) return [];
+  return [
+    {
+      path: 'report.dir',
+      message: `"${dir}" is outside the project folder: runs will write their reports there (give a relative folder such as "reports" to keep them in the project)`,
+      location: locator.locate(['report', 'dir']),
+    },
+  ];
 }
 
 function yamlMessage(message: string): string {
