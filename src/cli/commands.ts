@@ -70,6 +70,7 @@ const run: Command = async (args, io) => {
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
 
   const controller = new AbortController();
+  let writeReportNow: (() => void) | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -79,6 +80,11 @@ const run: Command = async (args, io) => {
     } else {
       const killed = killOwnChildren() + removeOwnContainersSync();
       io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
+      try {
+        writeReportNow?.();
+      } catch (error) {
+        io.stderr.write(`drill: could not write the interrupted report: ${(error as Error).message}\n`);
+      }
       process.exit(ExitCode.Infrastructure);
     }
   };
@@ -100,6 +106,7 @@ const run: Command = async (args, io) => {
       logger: createLogger(io.stderr, level),
       reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
       signal: controller.signal,
+      onHardStop: (write) => (writeReportNow = write),
     });
     return outcome.exitCode;
   } finally {

@@ -87,7 +87,7 @@ describe('run records', () => {
     await writeRecord(stateDir, [{ service: 'web', ...child(pid, other) }]);
     await reapDeadRuns({ stateDir, logger });
     // A reused pid is another process: the child drill started is gone, nothing to say about it.
-    if (child(pid, other).startTicks === processStartTicks(pid)) expect(text()).toMatch(new RegExp(`Not killing web \\(pid ${pid}\\)`));
+    if ((child(pid, other) as Partial<ChildRecord>).startTicks === processStartTicks(pid)) expect(text()).toMatch(new RegExp(`Not killing web \\(pid ${pid}\\)`));
     expect(isSameProcessAlive(pid)).toBe(true);
     expect(isSameProcessAlive(other)).toBe(true);
   });
