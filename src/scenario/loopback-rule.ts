@@ -47,9 +47,11 @@ export function checkLoopbackRule(scenario: ScenarioParts): AddressIssue[] {
 /** Why `text` (an env value or argument, `written` before its templates were expanded) breaks the rule, if it does. */
 export function addressProblems(text: string, written?: string): string[] {
   const from = written === undefined ? '' : ` (written "${written}")`;
-  return findAddresses(text).flatMap(({ text: address, host, problem }) => {
-    if (problem) return [`${problem}${from}; ${OPT_IN}`];
-    if (isLoopbackHost(host)) return [];
-    return [`"${address}"${from} reaches ${host}, outside loopback (127.0.0.0/8, ::1, localhost); ${OPT_IN}`];
-  });
+  const problems = new Map<string, string>();
+  // One problem per address: the first reading that leaves loopback (or cannot be read) names it.
+  for (const { text: address, host, problem } of findAddresses(text)) {
+    if (problems.has(address) || (!problem && isLoopbackHost(host))) continue;
+    problems.set(address, problem ? `${problem}${from}; ${OPT_IN}` : `"${address}"${from} reaches ${host}, outside loopback (127.0.0.0/8, ::1, localhost); ${OPT_IN}`);
+  }
+  return [...problems.values()];
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.ts';
 import { isSameProcessAlive, processStartTicks } from '../../src/runtime/process-info.ts';
@@ -86,6 +87,8 @@ describe('run records', () => {
     const { logger, text } = recordingLogger();
     await writeRecord(stateDir, [{ service: 'web', ...child(pid, other) }]);
     await reapDeadRuns({ stateDir, logger });
+    // A SIGKILL lands a moment after kill() returns: give a wrong kill time to show.
+    await sleep(300);
     // A reused pid is another process: the child drill started is gone, nothing to say about it.
     if ((child(pid, other) as Partial<ChildRecord>).startTicks === processStartTicks(pid)) expect(text()).toMatch(new RegExp(`Not killing web \\(pid ${pid}\\)`));
     expect(isSameProcessAlive(pid)).toBe(true);
