@@ -1,7 +1,6 @@
 /** One service of the stack under test, and where it comes from. */
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
-import { atMost, scenarioLimits } from './scenario-limits.ts';
 
 export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
