@@ -42,10 +42,12 @@ export function parseScenario(
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new SourceLocator(file, document, lines);
-  if (document.errors.length > 0) {
+  // A tag the parser cannot resolve (`!foo x`) would silently read as a plain string: refuse it too.
+  const problems = [...document.errors, ...document.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
+  if (problems.length > 0) {
     throw new ScenarioError(
       file,
-      document.errors.map((e) => ({ path: '', message: `YAML: ${yamlMessage(e.message)}`, location: locator.offset(e.pos[0]) })),
+      problems.map((e) => ({ path: '', message: `YAML: ${yamlMessage(e.message)}`, location: locator.offset(e.pos[0]) })),
     );
   }
   const raw = toPlainData(document, file, locator);

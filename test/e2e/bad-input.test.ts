@@ -95,6 +95,12 @@ describe('files that are not scenarios', () => {
     for (const [file] of files) expect(result.stderr).toContain(`${file} is not a valid scenario`);
   });
 
+  it('a tag the parser cannot resolve is refused, not read as a string', () => {
+    expect(issuesOfText(base('seed: !mystery 3\n'))).toEqual([
+      expect.objectContaining({ message: 'YAML: Unresolved tag: !mystery', location: expect.objectContaining({ line: 9, column: 7 }) }),
+    ]);
+  });
+
   it('a byte-order mark is dropped: the file validates and positions stay right', async () => {
     expect(await loadScenarioFile(write('bom.yaml', `\uFEFF${valid}`))).toMatchObject({ scenario: { name: 'bad-input' } });
     const [issue] = await issuesOfFile(write('bom-bad.yaml', `\uFEFF${valid.replace('release: r1', 'release: r1\nbogus: 1')}`));
