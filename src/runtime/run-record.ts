@@ -22,7 +22,8 @@ const childRecordSchema = z.strictObject({
 const containerRecordSchema = z.strictObject({ service: z.string(), id: z.string().regex(/^[0-9a-f]{12,64}$/) });
 
 export const runRecordSchema = z.strictObject({
-  runId: z.string().regex(/^[a-z0-9][a-z0-9._-]*-\d{8}-\d{6}-[0-9a-f]{4}$/i),
+  /** A file name: the record is `<runId>.json` (`newRunId` makes `<scenario>-<time>-<4 hex>`). */
+  runId: z.string().max(200).regex(/^[a-z0-9][a-z0-9._-]*$/i),
   harnessPid: z.number().int().min(1),
   harnessStartTicks: z.number().int().nonnegative().optional(),
   startedAt: z.string(),
