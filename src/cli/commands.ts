@@ -1,7 +1,7 @@
 /** The subcommands of `drill`, each a function of its arguments and output streams returning an exit code. */
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { ExitCode, ScenarioError, UsageError } from '../common/errors.ts';
+import { ExitCode, formatIssue, ScenarioError, UsageError } from '../common/errors.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
@@ -44,6 +44,7 @@ const validate: Command = async (args, io) => {
   for (const file of args) {
     try {
       const loaded = await loadScenarioFile(file);
+      for (const warning of loaded.warnings) io.stderr.write(`${file}: warning: ${formatIssue(warning)}\n`);
       io.stdout.write(`${file}: ok (${Object.keys(loaded.scenario.services).length} services, ${loaded.scenario.workload.type} workload)\n`);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
@@ -65,9 +66,11 @@ const run: Command = async (args, io) => {
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   const loaded = await loadScenarioFile(positionals[0]!);
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
+  else for (const warning of loaded.warnings) io.stderr.write(`drill: warning: ${formatIssue(warning)}\n`);
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
 
   const controller = new AbortController();
+  let writeReportNow: (() => void) | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -77,6 +80,11 @@ const run: Command = async (args, io) => {
     } else {
       const killed = killOwnChildren() + removeOwnContainersSync();
       io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
+      try {
+        writeReportNow?.();
+      } catch (error) {
+        io.stderr.write(`drill: could not write the interrupted report: ${(error as Error).message}\n`);
+      }
       process.exit(ExitCode.Infrastructure);
     }
   };
@@ -98,6 +106,7 @@ const run: Command = async (args, io) => {
       logger: createLogger(io.stderr, level),
       reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
       signal: controller.signal,
+      onHardStop: (write) => (writeReportNow = write),
     });
     return outcome.exitCode;
   } finally {

@@ -11,13 +11,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name ? ExitCode.Pass : ExitCode.BadInput;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) throw new UsageError(`unknown command "${name}"; run \`drill --help\``);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(usage());
     return ExitCode.Pass;
   }
-  return command(rest, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  try {
+    return await command(rest, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  } catch (error) {
+    // node:util parseArgs rejects an unknown or malformed option with a TypeError: that is a usage error.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      throw new UsageError(`${(error as Error).message.split(/\.\s/)[0]}; run \`drill ${name} --help\``, { cause: error });
+    }
+    throw error;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -59,6 +59,12 @@ export class UsageError extends DrillError {
   readonly exitCode = ExitCode.BadInput;
 }
 
+/** The folder a run writes its report into cannot be created or written (ENOTDIR, EACCES, ENAMETOOLONG…): choose another. */
+export class ReportDirError extends DrillError {
+  readonly code = 'DRILL_REPORT_DIR';
+  readonly exitCode = ExitCode.BadInput;
+}
+
 /** A service failed to start, answer its probe, or stop. */
 export class ServiceError extends DrillError {
   readonly code = 'DRILL_SERVICE_FAILED';

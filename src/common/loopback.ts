@@ -7,7 +7,8 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   if (bare === 'localhost') return true;
   if (net.isIPv4(bare)) return bare.startsWith('127.');
-  if (net.isIPv6(bare)) return bare === '::1' || /^::ffff:127\./i.test(bare);
+  // `::ffff:7f00:1` is how the WHATWG URL parser writes the mapped ::ffff:127.0.0.1.
+  if (net.isIPv6(bare)) return bare === '::1' || /^::ffff:(?:127\.|7f[0-9a-f]{2}:)/i.test(bare);
   return false;
 }
 

@@ -2,8 +2,8 @@
  * Writes report.md: the verdict first, then thresholds against observations, then the SLIs of each phase,
  * then the timeline. Meant to be read in ten seconds.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.ts';
 import { formatNumber, formatRate } from './format.ts';
 import type { Reporter } from './reporter.ts';
 import type { Report, SliValue } from './report-schema.ts';
@@ -86,6 +86,10 @@ export function renderMarkdown(report: Report): string {
 
 export class MarkdownReporter implements Reporter {
   async onRunEnd(report: Report, runDir: string): Promise<void> {
-    await writeFile(path.join(runDir, 'report.md'), renderMarkdown(report));
+    await writeFileAtomic(path.join(runDir, 'report.md'), renderMarkdown(report));
+  }
+
+  onHardStop(report: Report, runDir: string): void {
+    writeFileAtomicSync(path.join(runDir, 'report.md'), renderMarkdown(report));
   }
 }

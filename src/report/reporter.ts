@@ -28,4 +28,9 @@ export interface Reporter {
   onProgress?(snapshot: ProgressSnapshot): void;
   onEvent?(event: TimelineEvent): void;
   onRunEnd?(report: Report, runDir: string): void | Promise<void>;
+  /**
+   * The harness is about to exit at once (a second Ctrl-C): write the report of the run so far, synchronously.
+   * `onRunEnd` may still come later (or never); either write leaves a whole file.
+   */
+  onHardStop?(report: Report, runDir: string): void;
 }

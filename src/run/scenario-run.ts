@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, exitCodeOf, InterruptedError } from '../common/errors.ts';
+import { ExitCode, exitCodeOf, InterruptedError, ReportDirError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { WorkloadDriver } from '../load/workload-driver.ts';
@@ -34,6 +34,11 @@ export interface RunOptions {
   /** Aborted on SIGINT/SIGTERM: the load stops, the report is written, the stack torn down. */
   signal: AbortSignal;
   stateDir?: string;
+  /**
+   * Receives, once the run folder exists, a function that writes the report of the run so far synchronously
+   * (verdict interrupted) through the reporters' `onHardStop`: the CLI calls it before a hard exit.
+   */
+  onHardStop?: (writeReportNow: () => void) => void;
 }
 
 export interface RunOutcome {
@@ -49,7 +54,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
 
   const runId = newRunId(scenario.name);
   const runDir = path.resolve(options.cwd, scenario.report.dir, runId);
-  await mkdir(runDir, { recursive: true });
+  await createRunDir(runDir);
   const registry = RunRegistry.open(runId, loaded.file, options.stateDir);
   const runStartedAtMs = Date.now();
   const timeline = new Timeline(runStartedAtMs);
@@ -68,6 +73,27 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let load: LoadLoopResult | undefined;
   let steps: DrillSteps | undefined;
   let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
+  const report = (interrupted: boolean) =>
+    buildReport({
+      loaded,
+      runId,
+      runStartedAtMs,
+      endedAtMs: Date.now(),
+      load,
+      slis,
+      series,
+      timeline,
+      errors,
+      interrupted,
+      stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
+      usage,
+      steps: steps?.results ?? [],
+    });
+  options.onHardStop?.(() => {
+    const now = report(true);
+    now.errors = [...now.errors, 'hard stop: a second signal killed the stack before teardown finished'];
+    for (const reporter of options.reporters) reporter.onHardStop?.(now, runDir);
+  });
 
   try {
     faults = await FaultLayer.open(scenario, logger, { runId, registry });
@@ -139,23 +165,23 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     registry.close();
   }
 
-  const report = buildReport({
-    loaded,
-    runId,
-    runStartedAtMs,
-    endedAtMs: Date.now(),
-    load,
-    slis,
-    series,
-    timeline,
-    errors,
-    interrupted: options.signal.aborted,
-    stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
-    usage,
-    steps: steps?.results ?? [],
-  });
-  for (const reporter of options.reporters) await reporter.onRunEnd?.(report, runDir);
-  return { report, runDir, exitCode: exitCodeFor(report, failure) };
+  const final = report(options.signal.aborted);
+  for (const reporter of options.reporters) await reporter.onRunEnd?.(final, runDir);
+  return { report: final, runDir, exitCode: exitCodeFor(final, failure) };
+}
+
+/** Errors of the folder itself (bad input) as opposed to the machine's (a full disk stays an infrastructure failure). */
+const FOLDER_ERRORS = new Set(['ENOTDIR', 'EACCES', 'EPERM', 'ENAMETOOLONG', 'EEXIST', 'EROFS', 'ELOOP', 'EISDIR']);
+
+async function createRunDir(runDir: string): Promise<void> {
+  try {
+    await mkdir(runDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!FOLDER_ERRORS.has(code)) throw error;
+    const why = (error as Error).message.replace(/^\w+: /, '');
+    throw new ReportDirError(`cannot create the report folder ${runDir}: ${why}; choose another with --report-dir or report.dir`, { cause: error });
+  }
 }
 
 async function collectUsage(stack: RunningStack): Promise<Record<string, { cpuSeconds: number; rssBytes: number } | undefined>> {

@@ -31,6 +31,12 @@ export function isSameProcessAlive(pid: number, startTicks?: number): boolean {
   return startTicks === undefined || Number(fields[19]) === startTicks;
 }
 
+/** Process group of a live process (field 5 of /proc/PID/stat), or undefined when it does not exist. */
+export function processGroupOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[2]) : undefined;
+}
+
 export function processUsage(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
   const fields = statFields(pid);
   if (!fields) return undefined;

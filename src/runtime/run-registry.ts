@@ -5,34 +5,14 @@
  * Each run writes `<stateDir>/<runId>.json`; the record is removed when the run tears down. A record whose
  * harness is gone marks a dead run: `reapDeadRuns` kills what it lists and removes it.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../common/logger.ts';
-import { isSameProcessAlive, processStartTicks } from './process-info.ts';
+import { isSameProcessAlive, processGroupOf, processStartTicks } from './process-info.ts';
+import { readRunRecords, type BadRecord, type ChildRecord, type RunRecord, type StoredRecord } from './run-record.ts';
 
-export interface ChildRecord {
-  service: string;
-  pid: number;
-  /** Process group the child leads (spawned detached), killed as a whole. */
-  pgid: number;
-  startTicks: number | undefined;
-}
-
-export interface ContainerRecord {
-  service: string;
-  id: string;
-}
-
-export interface RunRecord {
-  runId: string;
-  harnessPid: number;
-  harnessStartTicks: number | undefined;
-  startedAt: string;
-  scenario: string;
-  children: ChildRecord[];
-  containers: ContainerRecord[];
-}
+export type { ChildRecord, ContainerRecord, RunRecord } from './run-record.ts';
 
 export interface ReapResult {
   runId: string;
@@ -103,31 +83,45 @@ export class RunRegistry {
   }
 }
 
-/** Reads every record in `stateDir`; records of live harnesses are left alone. */
-export function deadRuns(stateDir = defaultStateDir()): { file: string; record: RunRecord }[] {
-  let names: string[];
+/** Records in `stateDir` whose harness is gone (records of live harnesses are left alone), and the files that are not records. */
+export function deadRuns(stateDir = defaultStateDir()): { dead: StoredRecord[]; bad: BadRecord[] } {
+  const { records, bad } = readRunRecords(stateDir);
+  return { dead: records.filter(({ record }) => !isSameProcessAlive(record.harnessPid, record.harnessStartTicks)), bad };
+}
+
+/**
+ * Why drill must not signal the group a child record names, or undefined when it may: the pid must still be the
+ * process drill started (same start time, so not a reused pid) and still lead the group drill created for it
+ * (spawned detached: pgid = pid), which must not be drill's own group.
+ */
+export function unsafeToKill(child: ChildRecord): string | undefined {
+  if (child.pgid !== child.pid) return `pgid ${child.pgid} is not the group drill created for pid ${child.pid}`;
+  if (child.startTicks === undefined) return `pid ${child.pid} has no recorded start time, so a reused pid cannot be ruled out`;
+  if (!isSameProcessAlive(child.pid, child.startTicks)) return 'gone';
+  if (processGroupOf(child.pid) !== child.pgid) return `pid ${child.pid} no longer leads process group ${child.pgid}`;
+  if (child.pgid === processGroupOf(process.pid)) return `process group ${child.pgid} is drill's own`;
+  return undefined;
+}
+
+/** SIGKILLs the group of a verified child; returns whether it did. */
+function killChild(child: ChildRecord, logger: Logger | undefined): boolean {
+  const problem = unsafeToKill(child);
+  if (problem) {
+    if (problem !== 'gone') logger?.warn(`Not killing ${child.service} (pid ${child.pid}): ${problem}`);
+    return false;
+  }
   try {
-    names = readdirSync(stateDir).filter((n) => n.endsWith('.json'));
+    process.kill(-child.pgid, 'SIGKILL');
+    return true;
   } catch {
-    return [];
+    return false;
   }
-  const dead: { file: string; record: RunRecord }[] = [];
-  for (const name of names) {
-    const file = path.join(stateDir, name);
-    try {
-      const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-      if (!isSameProcessAlive(record.harnessPid, record.harnessStartTicks ?? undefined)) dead.push({ file, record });
-    } catch {
-      // A record cut short by a crash mid-write: nothing in it can be trusted, so drop it.
-      rmSync(file, { force: true });
-    }
-  }
-  return dead;
 }
 
 /**
  * Kills the process groups of runs whose harness is gone and removes their records. Containers are handed to
- * `removeContainers` (the container runtime supplies it) since this module knows nothing of Docker.
+ * `removeContainers` (the container runtime supplies it) since this module knows nothing of Docker. Files of the
+ * state folder that are not records are reported and left alone.
  */
 export async function reapDeadRuns(options: {
   stateDir?: string;
@@ -135,19 +129,10 @@ export async function reapDeadRuns(options: {
   removeContainers?: (ids: string[], runId: string) => Promise<void>;
 } = {}): Promise<ReapResult[]> {
   const results: ReapResult[] = [];
-  for (const { file, record } of deadRuns(options.stateDir)) {
-    const killedPids: number[] = [];
-    for (const child of record.children) {
-      if (!isSameProcessAlive(child.pid, child.startTicks ?? undefined)) continue;
-      for (const target of [-child.pgid, child.pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          /* gone already */
-        }
-      }
-      killedPids.push(child.pid);
-    }
+  const { dead, bad } = deadRuns(options.stateDir);
+  for (const { file, problem } of bad) options.logger?.warn(`Skipped ${file}: ${problem}; drill did not write it as it is, so it is left in place`);
+  for (const { file, record } of dead) {
+    const killedPids = record.children.filter((child) => killChild(child, options.logger)).map((child) => child.pid);
     const containers = record.containers.map((c) => c.id);
     if (containers.length > 0) {
       // Keep the record until something that can remove containers gets to it.
@@ -169,33 +154,19 @@ export async function reapDeadRuns(options: {
   return results;
 }
 
+/** Records of runs of this very process. */
+export function ownRunRecords(stateDir = defaultStateDir()): RunRecord[] {
+  return readRunRecords(stateDir)
+    .records.map(({ record }) => record)
+    .filter((record) => record.harnessPid === process.pid);
+}
+
 /**
  * Last resort on a second Ctrl-C: SIGKILL every child recorded by runs of this very process, synchronously,
- * without waiting for graceful stops.
+ * without waiting for graceful stops (each checked as the reaper checks it).
  */
 export function killOwnChildren(stateDir = defaultStateDir()): number {
-  let killed = 0;
-  let names: string[] = [];
-  try {
-    names = readdirSync(stateDir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    try {
-      const record = JSON.parse(readFileSync(path.join(stateDir, name), 'utf8')) as RunRecord;
-      if (record.harnessPid !== process.pid) continue;
-      for (const child of record.children) {
-        try {
-          process.kill(-child.pgid, 'SIGKILL');
-          killed++;
-        } catch {
-          /* gone */
-        }
-      }
-    } catch {
-      /* unreadable record: the reaper deals with it */
-    }
-  }
-  return killed;
+  return ownRunRecords(stateDir)
+    .flatMap((record) => record.children)
+    .filter((child) => killChild(child, undefined)).length;
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../common/errors.ts';
+import { addressProblems } from '../scenario/loopback-rule.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { startDependencies } from '../scenario/scenario-rules.ts';
 import type { LinkSpec, ServiceSpec } from '../scenario/service-schema.ts';
@@ -96,6 +97,10 @@ export async function planStack(scenario: Scenario, runDir: string, router: Link
       if ('error' in result) {
         issues.push({ path: `services.${name}.${where}`, message: result.error });
         return text;
+      }
+      // The rule again, on the value as the service gets it: templates may expand to anything.
+      if (!scenario.allowNonLoopback && result.value !== text) {
+        for (const message of addressProblems(result.value, text)) issues.push({ path: `services.${name}.${where}`, message });
       }
       return result.value;
     };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findAddresses } from './address-scan.ts';
+import { isLoopbackHost } from '../common/loopback.ts';
 
 const hosts = (text: string) => findAddresses(text).map((a) => a.host);
 
@@ -41,5 +42,32 @@ describe('findAddresses', () => {
     ]) {
       expect(findAddresses(text), text).toEqual([]);
     }
+  });
+});
+
+describe('findAddresses: where a client would really go', () => {
+  it.each([
+    ['http://10.0.0.5\\@127.0.0.1/', '10.0.0.5'],
+    ['http://127.0.0.1\t@10.0.0.5/', '10.0.0.5'],
+    ['http://10.0.0.5\t@127.0.0.1/', '10.0.0.5'],
+    ['0x0a000001:80', '10.0.0.1'],
+    ['167772161:80', '10.0.0.1'],
+    ['10.1:80', '10.0.0.1'],
+    ['012.0.0.1:80', '10.0.0.1'],
+    ['--peer=//10.0.0.5:80/x', '10.0.0.5'],
+    ['http://0x7f.1@0x0a000001/', '10.0.0.1'],
+  ])('%j reaches %s', (text, host) => {
+    expect(hosts(text)).toContain(host);
+  });
+
+  it('reports an address it cannot read instead of passing it', () => {
+    expect(findAddresses('[fe80::1%eth0]:80')).toEqual([expect.objectContaining({ host: '', problem: expect.stringContaining('fe80::1%eth0') })]);
+    expect(findAddresses('http://[fe80::1%eth0]:80/')).toContainEqual(expect.objectContaining({ host: '', problem: expect.any(String) }));
+  });
+
+  it('reads loopback written in other forms as loopback', () => {
+    expect(hosts('127.1:80')).toEqual(['127.0.0.1']);
+    expect(hosts('2130706433:80')).toEqual(['127.0.0.1']);
+    expect(hosts('http://[::ffff:127.0.0.1]:80/').every((host) => isLoopbackHost(host))).toBe(true);
   });
 });

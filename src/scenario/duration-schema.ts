@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../common/duration.ts';
+import { atMost, scenarioLimits } from './scenario-limits.ts';
 
 /** A duration in a scenario: a string such as "30s", "250ms", "1m30s", or a number of milliseconds. Always milliseconds after parsing. */
 export const durationMs = z
@@ -16,6 +17,7 @@ export const durationMs = z
     }
     return ms;
   })
+  .pipe(z.number().max(scenarioLimits.durationMs, atMost(scenarioLimits.durationMs, 'ms (24.8 days, the longest timer Node keeps)')))
   .meta({ description: 'Duration: "250ms", "30s", "5m", "1h", "1m30s", or a number of milliseconds.' });
 
 export const positiveDurationMs = durationMs.refine((ms) => ms > 0, { message: 'must be longer than 0' });

@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
+import { atMost, scenarioLimits } from './scenario-limits.ts';
+
+/** A toxic's time attribute, ms; its byte counts; its bandwidth, KB/s. */
+const ms = () => z.number().nonnegative().max(scenarioLimits.toxicMs, atMost(scenarioLimits.toxicMs, 'ms (one hour)'));
+const bytes = () => z.number().int().nonnegative().max(scenarioLimits.toxicBytes, atMost(scenarioLimits.toxicBytes, 'bytes'));
 
 const stream = z.enum(['upstream', 'downstream']).meta({
   description: 'upstream: client→server; downstream: server→client (Toxiproxy default).',
@@ -35,29 +40,31 @@ function rampOf<const A extends readonly [string, ...string[]]>(type: string, at
       }),
       from: z.number().nonnegative(),
       to: z.number().nonnegative(),
-      step: positiveDurationMs.default(1_000).describe('How often the attribute is updated while ramping; shorter than the fault\'s `for`.'),
+      step: positiveDurationMs
+        .refine((stepMs) => stepMs >= scenarioLimits.shortestStepMs, { message: `must be at least ${scenarioLimits.shortestStepMs} ms` })
+        .default(1_000).describe('How often the attribute is updated while ramping; shorter than the fault\'s `for`.'),
     })
     .describe('Moves one attribute linearly from `from` to `to` over the fault\'s `for` (which it needs), reaching `to` at the last step.');
 }
 
 export const faultSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...common, type: z.literal('latency'), latency: z.number().nonnegative().default(0), jitter: z.number().nonnegative().default(0), ramp: rampOf('latency', ['latency', 'jitter']).optional() }),
-  z.strictObject({ ...common, type: z.literal('bandwidth'), rate: z.number().nonnegative(), ramp: rampOf('bandwidth', ['rate']).optional() }),
-  z.strictObject({ ...common, type: z.literal('slow_close'), delay: z.number().nonnegative() }),
-  z.strictObject({ ...common, type: z.literal('timeout'), timeout: z.number().nonnegative() }),
-  z.strictObject({ ...common, type: z.literal('reset_peer'), timeout: z.number().nonnegative().default(0) }),
-  z.strictObject({ ...common, type: z.literal('slicer'), average_size: z.number().int().positive(), size_variation: z.number().int().nonnegative().default(0), delay: z.number().nonnegative().default(0) }),
-  z.strictObject({ ...common, type: z.literal('limit_data'), bytes: z.number().int().nonnegative() }),
+  z.strictObject({ ...common, type: z.literal('latency'), latency: ms().default(0), jitter: ms().default(0), ramp: rampOf('latency', ['latency', 'jitter']).optional() }),
+  z.strictObject({ ...common, type: z.literal('bandwidth'), rate: z.number().nonnegative().max(scenarioLimits.bandwidthKBps, atMost(scenarioLimits.bandwidthKBps, 'KB/s')), ramp: rampOf('bandwidth', ['rate']).optional() }),
+  z.strictObject({ ...common, type: z.literal('slow_close'), delay: ms() }),
+  z.strictObject({ ...common, type: z.literal('timeout'), timeout: ms() }),
+  z.strictObject({ ...common, type: z.literal('reset_peer'), timeout: ms().default(0) }),
+  z.strictObject({ ...common, type: z.literal('slicer'), average_size: bytes().positive(), size_variation: bytes().default(0), delay: ms().default(0) }),
+  z.strictObject({ ...common, type: z.literal('limit_data'), bytes: bytes() }),
   z.strictObject({
     ...common,
     type: z.literal('loss'),
     probability,
     correlation: z.number().min(0).max(1).default(0),
-    rto: z.number().positive().optional().describe('TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row.'),
+    rto: ms().positive().optional().describe('TCP links only: a lost segment arrives this many ms later (retransmission), doubling for losses in a row.'),
     ramp: rampOf('loss', ['probability', 'correlation', 'rto']).optional(),
   }),
   z.strictObject({ ...common, type: z.literal('duplicate'), probability }),
-  z.strictObject({ ...common, type: z.literal('reorder'), probability, delay: z.number().nonnegative().default(20) }),
+  z.strictObject({ ...common, type: z.literal('reorder'), probability, delay: ms().default(20) }),
   z.strictObject({ ...common, type: z.literal('partition') }),
 ]);
 export type FaultSpec = z.output<typeof faultSchema>;
@@ -76,7 +83,7 @@ export const faultsSchema = z.strictObject({
     .optional()
     .describe('Image of `server: toxiproxy-container`; default ghcr.io/shopify/toxiproxy:2.12.0, else any local tag of ghcr.io/shopify/toxiproxy.'),
   verify: z.boolean().default(true).describe('Verify each fault\'s effect with a probe before it counts.'),
-  timeline: z.array(faultSchema).default([]),
+  timeline: z.array(faultSchema).max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'faults')).default([]),
 })
   // A key the chosen server would ignore is refused, so no one believes their run used it.
   .superRefine((faults, ctx) => {

@@ -14,7 +14,16 @@ export const packageRoot = (() => {
   return dir;
 })();
 
-export const fixturesDir = path.join(packageRoot, 'fixtures');
+/** True when drill runs from its TypeScript sources (a checkout, through tsx), false when compiled. */
+export const runningFromSources = import.meta.url.endsWith('.ts');
+
+/**
+ * The fixtures drill starts: `fixtures/` of the checkout from sources, else the compiled ones next to this build
+ * (`<outDir>/fixtures`, with the release profiles `npm run build` copies), wherever the build was written.
+ */
+export const fixturesDir = runningFromSources
+  ? path.join(packageRoot, 'fixtures')
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
 export function fixtureReleases(fixture: string): string[] | undefined {
   const dir = path.join(fixturesDir, fixture, 'releases');

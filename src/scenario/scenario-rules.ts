@@ -9,6 +9,8 @@ import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
 import type { FaultsSpec } from './faults-schema.ts';
 import type { ServiceKind } from './service-schema.ts';
 import { checkSteps } from './step-rules.ts';
+import { checkTemplates } from './template-rule.ts';
+import { scenarioLimits } from './scenario-limits.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 import { parseThresholdKey, phasesOf } from './threshold-key.ts';
 import { checkToxiproxyUrl } from './toxiproxy-url-rule.ts';
@@ -35,6 +37,8 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
+    ...checkSeriesLength(scenario),
+    ...checkTemplates(scenario),
     ...checkLoopbackRule(scenario),
     ...checkToxiproxyUrl(scenario, context.env ?? process.env),
     ...checkFixtures(scenario, context),
@@ -161,7 +165,14 @@ function checkFaultLinks({ faults, links }: ScenarioParts): RuleIssue[] {
   return issues;
 }
 
-/** A ramp spreads over the fault's `for` in steps shorter than it; probabilities stay within 0..1. */
+/** The largest value a ramp may move an attribute to, and its unit ('' for a share from 0 to 1). */
+const RAMP_BOUNDS: Record<string, [number, string]> = {
+  probability: [1, ''],
+  correlation: [1, ''],
+  rate: [scenarioLimits.bandwidthKBps, 'KB/s'],
+};
+
+/** A ramp spreads over the fault's `for` in steps shorter than it, not too many; values stay within their bounds. */
 function checkFaultRamps(faults: FaultsSpec): RuleIssue[] {
   const issues: RuleIssue[] = [];
   faults.timeline.forEach((fault, i) => {
@@ -175,11 +186,17 @@ function checkFaultRamps(faults: FaultsSpec): RuleIssue[] {
         path: [...path, 'step'],
         message: `ramp step ${ramp.step} ms must be shorter than the fault's \`for\` (${fault.for} ms), or the ramp never moves`,
       });
+    } else if (fault.for / ramp.step > scenarioLimits.rampSteps) {
+      issues.push({
+        path: [...path, 'step'],
+        message: `a ramp step of ${ramp.step} ms over ${fault.for} ms makes ${Math.ceil(fault.for / ramp.step)} updates; at most ${scenarioLimits.rampSteps} (use a longer step)`,
+      });
     }
-    if (ramp.attribute === 'probability' || ramp.attribute === 'correlation') {
-      for (const end of ['from', 'to'] as const) {
-        if (ramp[end] > 1) issues.push({ path: [...path, end], message: `ramp ${end} must be a ${ramp.attribute} from 0 to 1, got ${ramp[end]}` });
-      }
+    const [bound, unit] = RAMP_BOUNDS[ramp.attribute] ?? [scenarioLimits.toxicMs, 'ms'];
+    for (const end of ['from', 'to'] as const) {
+      if (ramp[end] <= bound) continue;
+      const message = unit === '' ? `ramp ${end} must be a ${ramp.attribute} from 0 to 1, got ${ramp[end]}` : `ramp ${end} must be at most ${bound.toLocaleString('en-US')} ${unit}, got ${ramp[end]}`;
+      issues.push({ path: [...path, end], message });
     }
   });
   if (faults.image && faults.server !== 'toxiproxy-container') {
@@ -220,6 +237,22 @@ function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
     });
   }
   return issues;
+}
+
+/** The report's time series holds one bucket per `report.interval` of load: a bounded number of them. */
+function checkSeriesLength(scenario: ScenarioParts): RuleIssue[] {
+  const parts = wholeSections(scenario, ['load', 'report']);
+  if (!parts) return [];
+  const { load, report } = parts;
+  const loadMs = load.executor === 'constant-arrival-rate' ? load.duration + load.gracefulStop : load.stages.reduce((t, s) => t + s.duration, load.gracefulStop);
+  const buckets = Math.ceil(loadMs / report.interval);
+  if (buckets <= scenarioLimits.seriesBuckets) return [];
+  return [
+    {
+      path: ['report', 'interval'],
+      message: `${loadMs} ms of load in buckets of ${report.interval} ms is ${buckets} buckets; at most ${scenarioLimits.seriesBuckets} (use a longer interval)`,
+    },
+  ];
 }
 
 function checkFixtures(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {

@@ -5,7 +5,14 @@ import { durationMs, positiveDurationMs } from './duration-schema.ts';
 export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
-const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).transform(String);
+/** A process cannot receive a NUL inside an argument or an environment variable: the C string ends there. */
+const noNul = (text: string) => !text.includes('\u0000');
+const NUL_MESSAGE = 'contains a NUL character (\\0), which no process can receive in an argument or environment variable';
+
+const envValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' })
+  .transform(String)
+  .refine(noNul, { message: NUL_MESSAGE });
 
 export const readinessSchema = z.strictObject({
   port: z.string().optional().describe('Named port the probe uses (default: the kind\'s health port).'),
@@ -20,14 +27,14 @@ export const serviceSchema = z
     kind: z.enum(serviceKinds, { message: `unknown service kind; expected one of ${serviceKinds.join(', ')}` }),
     fixture: z.string().optional().describe('Stand-in program from `fixtures/<name>` (default: the kind).'),
     /** argv of your own build of the real system; use `${ports.NAME}` and `${links.SERVICE.PORT}` in args and env. */
-    command: z.array(z.string()).min(1).optional(),
+    command: z.array(z.string().refine(noNul, { message: NUL_MESSAGE })).min(1).optional(),
     cwd: z.string().optional().describe('Working directory for `command`.'),
     /** A container image (container runtime). */
     image: z.string().optional(),
     url: z.string().url({ message: 'expected a URL such as "http://127.0.0.1:8080"' }).optional().describe('An already-running service: only its base URL is known (external runtime).'),
     /** Release of this service (default: the scenario's `release`). Selects the fixture's behaviour profile. */
     release: z.string().optional(),
-    env: z.record(z.string(), envValue).default({}),
+    env: z.record(z.string().min(1).refine((key) => noNul(key) && !key.includes('='), { message: 'an environment variable name has no "=" and no NUL' }), envValue).default({}),
     ports: z.record(z.string(), z.number().int().min(0).max(65_535)).default({}).describe('Named ports: 0 (default) allocates a free loopback port at start.'),
     readiness: readinessSchema.optional(),
     dependsOn: z.array(z.string()).default([]).describe('Services that must be ready before this one starts (links add their targets implicitly).'),

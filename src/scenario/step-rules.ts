@@ -18,14 +18,15 @@ export function checkSteps(scenario: StepSections, context: RuleContext): RuleIs
   const phases = new Set<string>();
   scenario.steps.forEach((step, i) => {
     const at = (...path: (string | number)[]) => ['steps', i, ...path];
-    if (!scenario.services[step.service]) {
+    // Own keys only: `constructor` or `toString` are not services.
+    if (!Object.hasOwn(scenario.services, step.service)) {
       issues.push({ path: at('service'), message: `unknown service "${step.service}"; services are ${names.join(', ')}` });
     } else {
       issues.push(...checkRelease(scenario, step, context, at('release')));
     }
     issues.push(...checkFields(step).map((message) => ({ path: at(), message })));
     step.checks.forEach((check, c) => {
-      if (!scenario.services[check.service]) issues.push({ path: at('checks', c, 'service'), message: `unknown service "${check.service}"; services are ${names.join(', ')}` });
+      if (!Object.hasOwn(scenario.services, check.service)) issues.push({ path: at('checks', c, 'service'), message: `unknown service "${check.service}"; services are ${names.join(', ')}` });
     });
     const loadMs = loadDurationMs(scenario);
     if (step.at >= loadMs) issues.push({ path: at('at'), message: `the load lasts ${loadMs} ms; a step at ${step.at} ms would never run` });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
+import { atMost, scenarioLimits } from './scenario-limits.ts';
 
 /** `NAME op NUMBER`: a condition on the sum of a Prometheus metric's samples. */
 export const METRIC_CONDITION = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -35,6 +36,7 @@ export const stepSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/i, { message: 'use letters, digits, dot, dash, underscore' })
+    .max(scenarioLimits.nameLength, atMost(scenarioLimits.nameLength, 'characters'))
     .optional()
     .describe('Names the step and its phases (`NAME`, then `after-NAME`); default `step-N-ACTION-SERVICE`.'),
   at: durationMs.describe('When the step starts, from the start of the load.'),
@@ -48,7 +50,7 @@ export const stepSchema = z.strictObject({
   for: positiveDurationMs
     .optional()
     .describe('stop, kill, pause: bring the service back (start or resume) after this long; omitted: it stays down.'),
-  checks: z.array(stepCheckSchema).default([]).describe('HTTP checks that must pass after the action (recovery).'),
+  checks: z.array(stepCheckSchema).max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'checks')).default([]).describe('HTTP checks that must pass after the action (recovery).'),
   within: positiveDurationMs.default(30_000).describe('How long the checks may take to pass before the step fails.'),
 });
 export type StepSpec = z.output<typeof stepSchema>;

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 import { positiveDurationMs } from './duration-schema.ts';
+import { atMost, scenarioLimits } from './scenario-limits.ts';
+
+/** A sampling period: at least `scenarioLimits.shortestStepMs`. */
+const samplePeriod = positiveDurationMs.refine((ms) => ms >= scenarioLimits.shortestStepMs, { message: `must be at least ${scenarioLimits.shortestStepMs} ms` });
 
 const phoneNumber = z.string().regex(/^\+\d{6,15}$/, { message: 'expected an E.164 number such as "+15550000001"' });
 
@@ -15,7 +19,7 @@ export const signalWorkload = z.strictObject({
   bots: z.array(z.string()).min(1),
   account: phoneNumber.default('+15550000001').describe('The bot\'s own number: the account messages are delivered to.'),
   /** Distinct simulated senders; each arrival picks one at random. */
-  users: z.number().int().positive().default(50),
+  users: z.number().int().positive().max(scenarioLimits.users, atMost(scenarioLimits.users, 'users')).default(50),
   /** Message mix: text sent and relative weight. The bot's triggers are `!ping`, `!slow`, `!fail`. */
   messages: z
     .array(
@@ -28,13 +32,14 @@ export const signalWorkload = z.strictObject({
       }),
     )
     .min(1)
+    .max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'messages'))
     .default([{ text: '!ping', weight: 1, expectReply: true, padBytes: 0 }]),
   groupShare: z.number().min(0).max(1).default(0).describe('Share of group messages (groupInfo set).'),
   /** Share of arrivals that re-emit an earlier (source, timestamp) pair, to exercise dedupe. */
   duplicateShare: z.number().min(0).max(1).default(0),
   replyTimeout: positiveDurationMs.default(10_000).describe('A reply later than this counts as missing.'),
   /** How often bot /metrics and /dlq are sampled. */
-  sampleInterval: positiveDurationMs.default(1_000),
+  sampleInterval: samplePeriod.default(1_000),
 });
 
 /** Plain HTTP requests against one service or URL: for external targets and smoke loads. */
@@ -46,7 +51,7 @@ export const httpWorkload = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().optional(),
   expectStatus: z.array(z.number().int()).default([200, 201, 204]).describe('Responses with these status codes count as success.'),
-  connections: z.number().int().positive().default(10),
+  connections: z.number().int().positive().max(scenarioLimits.connections, atMost(scenarioLimits.connections, 'connections')).default(10),
   timeout: positiveDurationMs.default(10_000),
 });
 
@@ -67,12 +72,12 @@ export const wavryWorkload = z.strictObject({
   relayShare: z.number().min(0).max(1).default(0.3).describe('Share of clients "behind NAT": they ignore the direct address and go through a relay.'),
   /** How long a connected session lasts. */
   sessionDuration: positiveDurationMs.default(10_000),
-  inputRate: z.number().positive().default(60).describe('Input events per second each connected session sends.'),
-  pingInterval: positiveDurationMs.default(500),
+  inputRate: z.number().positive().max(scenarioLimits.inputRate, atMost(scenarioLimits.inputRate, 'events/s')).default(60).describe('Input events per second each connected session sends.'),
+  pingInterval: samplePeriod.default(500),
   setupTimeout: positiveDurationMs.default(20_000).describe('Offer → answer limit (the real client\'s 20 s).'),
   /** REQUEST_RELAY → RELAY_CREDENTIALS limit (8 s). */
   relayCredentialsTimeout: positiveDurationMs.default(8_000),
-  handshakeAttempts: z.number().int().positive().default(6).describe('Handshake attempts over the data path and the wait for each (6 × 2 s).'),
+  handshakeAttempts: z.number().int().positive().max(scenarioLimits.attempts, atMost(scenarioLimits.attempts, 'attempts')).default(6).describe('Handshake attempts over the data path and the wait for each (6 × 2 s).'),
   handshakeInterval: positiveDurationMs.default(2_000),
   presentAs: z
     .enum(['lease', 'client'])
@@ -80,9 +85,9 @@ export const wavryWorkload = z.strictObject({
     .describe(
       'The role a viewer presents its relay lease in: lease (the role the lease names, as the reference\'s synthetic peers) or client (always Client, as the real client does; a master that gives the requester a server lease then gets every relayed session rejected).',
     ),
-  controlPlaneRelays: z.number().int().nonnegative().default(4).describe('Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off).'),
+  controlPlaneRelays: z.number().int().nonnegative().max(scenarioLimits.attempts, atMost(scenarioLimits.attempts, 'relays')).default(4).describe('Synthetic relays that register and heartbeat against the master to measure its control plane (0 = off).'),
   /** How often relay inventory and metrics are sampled. */
-  sampleInterval: positiveDurationMs.default(1_000),
+  sampleInterval: samplePeriod.default(1_000),
 });
 
 export const workloadSchema = z.discriminatedUnion('type', [signalWorkload, httpWorkload, wavryWorkload]);

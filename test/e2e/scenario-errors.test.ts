@@ -190,7 +190,7 @@ ${optIn}services:
   bridge: { kind: bridge, release: "0.100" }
   api:
     kind: bot
-    command: [node, server.js, "--upstream=db.example.com:5432", "--listen=127.0.0.1:\${ports.http}", "--since=10:30"]
+    command: [node, server.js, "--upstream=db.example.com:5432", "--listen=127.0.0.1:\${ports.health}", "--since=10:30"]
     env:
       UPSTREAM: "http://8.8.8.8:1"
       PEER: 10.0.0.5:80

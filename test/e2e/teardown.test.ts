@@ -1,13 +1,15 @@
 /**
  * Nothing outlives a run: SIGINT and SIGTERM stop the load, write the report and stop every process
- * (asserted by pid, grandchildren included); a harness killed with SIGKILL leaves a record that the next
+ * (asserted by pid, grandchildren included); a second signal kills everything at once and still leaves the report; a harness killed with SIGKILL leaves a record that the next
  * `drill run` uses to kill what it left.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { reportSchema } from '../../src/report/report-schema.ts';
 import { isSameProcessAlive } from '../../src/runtime/process-info.ts';
 import type { RunRecord } from '../../src/runtime/run-registry.ts';
 import { startDrill } from '../helpers/drill-cli.ts';
@@ -24,7 +26,8 @@ afterAll(() => {
   }
 });
 
-function scenario(dir: string, durationS: number): string {
+/** `slow`: the service ignores SIGTERM and requests stall for seconds, so a graceful teardown takes that long. */
+function scenario(dir: string, durationS: number, slow = false): string {
   const file = path.join(dir, 'web.yaml');
   writeFileSync(
     file,
@@ -34,10 +37,11 @@ services:
   web:
     kind: bridge
     command: ["${process.execPath}", "${tinyServer}"]
-    env: { PORT: "\${ports.http}", SPAWN_GRANDCHILD: "1" }
+    env: { PORT: "\${ports.http}", SPAWN_GRANDCHILD: "1"${slow ? ', IGNORE_SIGTERM: "1"' : ''} }
     readiness: { port: http, path: /health, timeout: 10s }
-load: { executor: constant-arrival-rate, rate: 20, duration: ${durationS}s, gracefulStop: 1s }
-workload: { type: http, target: web.http, path: /stall?ms=50 }
+    stopTimeout: ${slow ? 10 : 5}s
+load: { executor: constant-arrival-rate, rate: 20, duration: ${durationS}s, gracefulStop: ${slow ? 10 : 1}s }
+workload: { type: http, target: web.http, path: /stall?ms=${slow ? 8_000 : 50} }
 `,
   );
   return file;
@@ -51,10 +55,10 @@ function records(stateDir: string): RunRecord[] {
 }
 
 /** Starts a long run and returns it once the load runs, with the service's pid and its grandchild's. */
-async function startLongRun() {
+async function startLongRun(slow = false) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-teardown-'));
   const stateDir = path.join(dir, 'state');
-  const drill = startDrill(['run', scenario(dir, 60), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: stateDir });
+  const drill = startDrill(['run', scenario(dir, 60, slow), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: stateDir });
   await drill.waitForOutput(/load start/);
   const [record] = records(stateDir);
   expect(record?.children).toHaveLength(1);
@@ -101,6 +105,28 @@ describe('teardown', () => {
       for (const port of ports) await expect(listensAgain(port)).resolves.toBe(true);
     });
   }
+
+  it('two SIGINTs 150 ms apart kill the stack at once and still leave the interrupted report', async () => {
+    const { dir, drill, servicePid, grandchild } = await startLongRun(true);
+    await sleep(1_000);
+    drill.child.kill('SIGINT');
+    await sleep(150);
+    drill.child.kill('SIGINT');
+    const exit = await drill.exit;
+    expect(exit.code).toBe(3);
+    expect(drill.output()).toMatch(/SIGINT again: killed 1 process group/);
+    await expect.poll(() => isSameProcessAlive(servicePid) || isSameProcessAlive(grandchild)).toBe(false);
+
+    const [runId] = readdirSync(path.join(dir, 'reports'));
+    const runDir = path.join(dir, 'reports', runId!);
+    const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
+    expect(report.verdict).toBe('interrupted');
+    expect(report.errors).toContain('hard stop: a second signal killed the stack before teardown finished');
+    expect(report.services.map((s) => s.name)).toEqual(['web']);
+    expect(readFileSync(path.join(runDir, 'report.md'), 'utf8')).toContain('**INTERRUPTED**');
+    // Written through a temporary file and a rename: none is left behind.
+    expect(readdirSync(runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
 
   it('a run killed with SIGKILL is reaped by the next drill start', async () => {
     const { dir, stateDir, drill, servicePid, grandchild } = await startLongRun();

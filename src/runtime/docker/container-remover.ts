@@ -4,11 +4,9 @@
  * reached the record). The callback `reapDeadRuns({ removeContainers })` takes.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { InfrastructureError } from '../../common/errors.ts';
 import { silentLogger, type Logger } from '../../common/logger.ts';
-import { defaultStateDir, type RunRecord } from '../run-registry.ts';
+import { defaultStateDir, ownRunRecords } from '../run-registry.ts';
 import { dockerClient, tolerating, type DockerApi } from './docker-engine.ts';
 import { containerLabels } from './docker-names.ts';
 
@@ -50,21 +48,7 @@ export function dockerContainerRemover(logger: Logger = silentLogger): (ids: str
  * `docker` command it removes nothing and the next `drill` start reaps them.
  */
 export function removeOwnContainersSync(stateDir = defaultStateDir()): number {
-  const ids: string[] = [];
-  let names: string[] = [];
-  try {
-    names = readdirSync(stateDir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    try {
-      const record = JSON.parse(readFileSync(path.join(stateDir, name), 'utf8')) as RunRecord;
-      if (record.harnessPid === process.pid) ids.push(...record.containers.map((c) => c.id));
-    } catch {
-      /* unreadable record: the reaper deals with it */
-    }
-  }
+  const ids = ownRunRecords(stateDir).flatMap((record) => record.containers.map((c) => c.id));
   if (ids.length === 0) return 0;
   const result = spawnSync('docker', ['rm', '--force', ...ids], { stdio: 'ignore', timeout: 15_000 });
   return result.status === 0 ? ids.length : 0;
