@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ExitCode, ScenarioError, UsageError } from '../common/errors.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
+import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
@@ -11,6 +12,7 @@ import { loadScenarioFile } from '../scenario/scenario-loader.ts';
 import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
+import { report, reportUsage } from './commands/report-command.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -25,11 +27,11 @@ export function usage(): string {
 
 Usage:
   drill validate FILE...           check scenario files; every problem with file:line:column
-  drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md}
+  drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md,html}
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
-  drill reap                       clean up processes left by runs whose harness was killed
+${reportUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
 ${dockerUsage}  drill --help
@@ -96,7 +98,7 @@ const run: Command = async (args, io) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
-      reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
+      reporters: [new JsonReporter(), new MarkdownReporter(), new HtmlReporter(), new ProgressReporter(io.stdout)],
       signal: controller.signal,
     });
     return outcome.exitCode;
@@ -141,4 +143,4 @@ const toxiproxy: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor };
+export const commands: Record<string, Command> = { validate, run, report, reap, schema, toxiproxy, images, doctor };
