@@ -15,12 +15,16 @@
   }
 
   function formatAxis(axis, v) {
-    if (v === null || v === undefined) return '–';
+    if (v === null || v === undefined) return '';
     switch (axis.format) {
       case 'seconds':
         return formatNumber(v).replace(/\.0+$/, '') + ' s';
-      case 'percentile':
+      case 'percentile': {
+        // Ticks at powers of ten only (p0, p90, p99, p99.9...): the minor ticks of a log axis stay unlabelled.
+        var decade = Math.log10(v);
+        if (Math.abs(decade - Math.round(decade)) > 1e-9) return '';
         return 'p' + String(+(100 * (1 - 1 / v)).toFixed(3));
+      }
       case 'percent':
         return formatNumber(v) + ' %';
       default:
