@@ -54,10 +54,9 @@ async function charts(page: Page): Promise<Record<string, ChartView>> {
   return page.$$eval('figure[data-chart]', (figures) =>
     Object.fromEntries(
       figures.map((f) => {
-        const u = (window as unknown as { drillCharts: Record<string, { series: { label: string }[]; data: (number | null)[][] }> }).drillCharts[f.id]!;
+        const u = (globalThis as unknown as { drillCharts: Record<string, { series: { label: string }[]; data: (number | null)[][] }> }).drillCharts[f.id]!;
         const table = f.parentElement!.querySelector('details.figures tbody');
-        const el = f as HTMLElement;
-        return [f.id, { series: Number(el.dataset.series), points: Number(el.dataset.points), labels: u.series.slice(1).map((s) => s.label), data: u.data.slice(1) as (number | null)[][], rows: table?.children.length ?? 0 }];
+        return [f.id, { series: Number(f.getAttribute('data-series')), points: Number(f.getAttribute('data-points')), labels: u.series.slice(1).map((s) => s.label), data: u.data.slice(1) as (number | null)[][], rows: table?.children.length ?? 0 }];
       }),
     ),
   );
@@ -131,7 +130,7 @@ describe('report.html in a browser', () => {
     const inject = report.timeline.find((e) => e.source === 'fault' && e.type === 'inject')!;
     const clear = report.timeline.find((e) => e.source === 'fault' && e.type === 'clear')!;
     for (const chart of ['chart-latency', 'chart-load', 'chart-signal']) {
-      const band = await page.$eval(`#${chart} .u-over .band-fault`, (e) => ({ from: Number((e as HTMLElement).dataset.from), to: Number((e as HTMLElement).dataset.to), text: e.textContent }));
+      const band = await page.$eval(`#${chart} .u-over .band-fault`, (e) => ({ from: Number(e.getAttribute('data-from')), to: Number(e.getAttribute('data-to')), text: e.textContent }));
       expect(band).toEqual({ from: inject.tMs / 1_000, to: clear.tMs / 1_000, text: 'latency 300 ms · bot_to_bridge' });
       const [left] = await leftPx(page, `#${chart} .u-over .band-fault`);
       expect(left!).toBeCloseTo(await expectedLeftPx(page, chart, inject.tMs / 1_000, report), 0);
