@@ -75,11 +75,13 @@ function wavrySessionsChart(report: Report, s: RunSeries): ChartSpec | undefined
 }
 
 function wavryRelaysChart(report: Report, s: RunSeries): ChartSpec | undefined {
-  const states = ['relays_assignable', ...s.matching(/^relays_(new|probation|active|degraded|draining|quarantined|banned)$/)];
+  // States no relay was ever in are left out: seven flat lines at 0 would hide the ones that matter.
+  const seen = s.matching(/^relays_(new|probation|active|degraded|draining|quarantined|banned)$/).filter((c) => s.level(c).some((v) => v !== null && v > 0));
+  const states = ['relays_assignable', ...seen];
   if (!states.some((c) => s.has(c))) return undefined;
   return timeChart(report, {
     id: 'chart-relays',
-    title: 'Wavry: relays by state',
+    title: 'Wavry: relays by state (states never seen are left out)',
     y: { label: 'relays' },
     series: states.filter((c) => s.has(c)).map((c) => ({ label: c.replace('relays_', ''), values: s.level(c), stepped: true })),
   });

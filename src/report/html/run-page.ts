@@ -32,7 +32,7 @@ export function renderRunPage(report: Report): string {
   const distribution = distributionChart(report);
   const sections = [
     verdictSection(report),
-    chartSection(latencyChart(report), { lead: TIME_LEAD }),
+    chartSection(latencyChart(report), report.timeline.some((e) => e.source === 'fault' && e.type === 'inject') || report.steps.length ? { lead: TIME_LEAD } : {}),
     chartSection(loadChart(report)),
     ...stackCharts(report).map((spec) => chartSection(spec)),
     thresholdsSection(report),

@@ -18,7 +18,7 @@
     if (v === null || v === undefined) return '';
     switch (axis.format) {
       case 'seconds':
-        return formatNumber(v).replace(/\.0+$/, '') + ' s';
+        return String(+v.toFixed(2)) + ' s';
       case 'percentile': {
         // Ticks at powers of ten only (p0, p90, p99, p99.9...): the minor ticks of a log axis stay unlabelled.
         var decade = Math.log10(v);
@@ -133,7 +133,8 @@
     var xScale = spec.x.log ? scaleOf(spec.x) : { range: function (u, min, max) { return [min, max > min ? max : min + 1]; } };
     var scales = { x: Object.assign({ time: false }, xScale), y: scaleOf(spec.y) };
     var axes = [axisOf(spec.x), axisOf(spec.y, { size: 64 })];
-    if (spec.y2) {
+    var usesY2 = spec.series.some(function (s) { return s.scale === 'y2'; });
+    if (spec.y2 && usesY2) {
       scales.y2 = scaleOf(spec.y2);
       axes.push(axisOf(spec.y2, { scale: 'y2', side: 1, size: 64, grid: { show: false } }));
     }
@@ -188,13 +189,18 @@
     clearTimeout(timer);
     timer = setTimeout(function () { resizeAll(); }, 100);
   });
-  window.addEventListener('beforeprint', function () {
-    document.querySelectorAll('details.figures').forEach(function (d) { d.dataset.wasOpen = d.open ? '1' : ''; d.open = true; });
-    resizeAll(PRINT_WIDTH_PX);
-  });
-  window.addEventListener('afterprint', function () {
-    document.querySelectorAll('details.figures').forEach(function (d) { d.open = d.dataset.wasOpen === '1'; });
-    resizeAll();
-  });
+  // Paper is narrower than the screen: charts redraw at the print width, and the figure tables open.
+  var printing = false;
+  function printMode(on) {
+    if (on === printing) return;
+    printing = on;
+    document.querySelectorAll('details.figures').forEach(function (d) {
+      if (on) { d.dataset.wasOpen = d.open ? '1' : ''; d.open = true; } else d.open = d.dataset.wasOpen === '1';
+    });
+    resizeAll(on ? PRINT_WIDTH_PX : undefined);
+  }
+  window.addEventListener('beforeprint', function () { printMode(true); });
+  window.addEventListener('afterprint', function () { printMode(false); });
+  if (window.matchMedia) window.matchMedia('print').addEventListener('change', function (e) { printMode(e.matches); });
   document.body.dataset.chartsReady = 'true';
 })();
