@@ -87,11 +87,13 @@
     function place(u) {
       var width = u.over.clientWidth;
       layers.forEach(function (item) {
-        var left = Math.max(0, Math.min(width, u.valToPos(item.from, 'x')));
-        var right = Math.max(0, Math.min(width, u.valToPos(item.to, 'x')));
+        var from = u.valToPos(item.from, 'x');
+        var to = u.valToPos(item.to, 'x');
+        var left = Math.max(0, Math.min(width, from));
         item.el.style.left = left + 'px';
-        if (item.to !== item.from) item.el.style.width = Math.max(1, right - left) + 'px';
-        item.el.hidden = right < 0 || left > width;
+        if (item.to !== item.from) item.el.style.width = Math.max(1, Math.min(width, to) - left) + 'px';
+        // Outside the visible range (zoomed in): hidden rather than piled up at an edge.
+        item.el.hidden = to < 0 || from > width;
       });
       var strip = u.root.querySelector('.phase-strip');
       if (strip) {
