@@ -8,15 +8,9 @@ set -euo pipefail
 
 CHROMIUM="${DRILL_CHROMIUM:-/usr/bin/chromium}"
 
-say() { echo "setup-chromium: $*"; }
-fail() { echo "setup-chromium: error: $*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
-  else fail "needs root (or password-less sudo) to run: $*"
-  fi
-}
+SETUP_NAME=setup-chromium
+# shellcheck source=setup-common.sh
+source "$(dirname "$0")/setup-common.sh"
 
 if [ -x "$CHROMIUM" ]; then
   say "present: $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
@@ -25,7 +19,6 @@ fi
 
 command -v apt-get >/dev/null 2>&1 || fail "no $CHROMIUM and no apt-get: install Chromium by hand (or set DRILL_CHROMIUM)"
 say "no $CHROMIUM: installing chromium from the distribution (apt-get update && apt-get install -y chromium)"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+apt_install chromium
 [ -x "$CHROMIUM" ] || fail "chromium installed but $CHROMIUM is still missing"
 say "installed $("$CHROMIUM" --version 2>/dev/null || echo chromium)"

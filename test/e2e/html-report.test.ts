@@ -183,7 +183,8 @@ describe('report.html in a browser', () => {
     const { page, consoleErrors, requests } = await openFile(browser, path.join(runDir, 'report.html'));
     expect([consoleErrors, requests]).toEqual([[], []]);
     expect(await page.$eval('[data-verdict]', (e) => e.textContent)).toBe('ERROR');
-    expect(await page.$eval('.errors', (e) => e.textContent)).toContain('bot exited before it was ready');
+    expect(await page.$eval('.errors', (e) => e.textContent)).toMatch(/bot exited before it was ready.*WORKER_POOL_SIZE must be an integer >= 1, got "0"/s);
+    expect(await page.$eval('.verdict li', (e) => e.textContent)).toMatch(/^error: ServiceError: bot exited before it was ready/);
     expect(await page.$$eval('.chart-section .empty', (els) => els.length)).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'html-report-errored.png');
   });

@@ -80,6 +80,7 @@ export function servicesSection(report: Report): string {
     s.rssBytes ? formatNumber(s.rssBytes / 1_048_576) : '–',
     bar(s.rssBytes, maxRss / 2, false, false),
   ]);
+  if (rows.length === 0) rows.push(['no service was started', '', '', '', '', '', '', '', '']);
   return tableSection('Services', { caption: 'Services with CPU time and resident memory at the end of the load', head: ['service', 'kind', 'release', 'source', 'ports', 'CPU s', '', 'RSS MiB', ''], rows, numeric: [5, 7] });
 }
 
