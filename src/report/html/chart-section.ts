@@ -54,8 +54,12 @@ export function hasValues(spec: ChartSpec): boolean {
   return spec.xValues.length > 0 && spec.series.some((s) => s.values.some((v) => v !== null));
 }
 
+/** Five significant digits are more than a chart shows, and keep a long run's page small. */
+const compact = (v: number | null) => (v === null ? null : Number(v.toPrecision(5)));
+
 export function chartSection(input: ChartSpec, options: ChartSectionOptions = {}): string {
-  const spec = { ...input, series: withPalette(input.series) };
+  const series = withPalette(input.series).map((s) => ({ ...s, values: s.values.map(compact) }));
+  const spec = { ...input, series };
   const heading = `<h2>${escapeHtml(spec.title)}</h2>${options.lead ? `<p class="lead">${escapeHtml(options.lead)}</p>` : ''}`;
   if (!hasValues(spec)) return `<section class="chart-section" id="${escapeHtml(spec.id)}">${heading}<p class="empty">No data recorded for this chart.</p></section>`;
   const figures = options.figures ?? seriesFigures(spec);
