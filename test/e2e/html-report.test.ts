@@ -146,7 +146,12 @@ describe('report.html in a browser', () => {
     expect(await page.$$eval('section h2', (els) => els.map((e) => e.textContent))).toEqual(
       expect.arrayContaining(['Thresholds against observed values', 'Drill steps', 'Timeline', 'Services']),
     );
-    expect(await page.$$eval('h2 + table tbody tr, h2 + .lead + table tbody tr', (els) => els.length)).toBeGreaterThanOrEqual(report.timeline.length);
+    const rowsOf = (title: string) =>
+      page.$$eval('section', (sections, t) => sections.find((x) => x.querySelector('h2')?.textContent === t)?.querySelectorAll('tbody tr').length ?? -1, title);
+    expect(await rowsOf('Timeline')).toBe(report.timeline.length);
+    expect(await rowsOf('Services')).toBe(report.services.length);
+    // Readable at 1280×800: nothing widens the page past the screen.
+    expect(await page.$eval('html', (e) => e.scrollWidth)).toBeLessThanOrEqual(1280);
     await screenshot(page, 'html-report-run.png');
     await page.emulateMediaType('print');
     await page.pdf({ path: path.join(artifacts, 'html-report-run.pdf'), format: 'A4', printBackground: true });

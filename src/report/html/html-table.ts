@@ -25,5 +25,6 @@ export function htmlTable(spec: TableSpec): string {
   const caption = `<caption${spec.showCaption ? '' : ' class="sr-only"'}>${escapeHtml(spec.caption)}</caption>`;
   const head = `<thead><tr>${spec.head.map((h, i) => cell(h, 'th', numeric.has(i))).join('')}</tr></thead>`;
   const body = spec.rows.map((row) => `<tr>${row.map((c, i) => cell(c, 'td', numeric.has(i))).join('')}</tr>`).join('\n');
-  return `<table${spec.className ? ` class="${escapeHtml(spec.className)}"` : ''}>${caption}${head}<tbody>${body}</tbody></table>`;
+  // Wide tables (a column per phase) scroll inside their box instead of widening the page.
+  return `<div class="table-wrap"><table${spec.className ? ` class="${escapeHtml(spec.className)}"` : ''}>${caption}${head}<tbody>${body}</tbody></table></div>`;
 }

@@ -33,7 +33,8 @@ export function thresholdsSection(report: Report): string {
     const limit = typeof parsed === 'string' ? NaN : parsed.value;
     const perPhase = phases.map((name): Cell => {
       const value = typeof parsed === 'string' ? null : observe(parsed, report.phases.find((p) => p.name === name)?.slis[t.sli]);
-      return { content: formatObserved(t.expression, value, unit), className: name === t.phase ? 'judged' : '' };
+      // The unit is in the observed column; phase columns stay narrow.
+      return { content: formatObserved(t.expression, value, ''), className: name === t.phase ? 'judged' : '' };
     });
     return [status(t.pass), t.sli, raw(`<code>${escapeHtml(t.expression)}</code>`), t.phase, t.observed === null ? (t.note ?? '–') : formatObserved(t.expression, t.observed, unit), bar(t.observed, limit, !t.pass), ...perPhase];
   });
