@@ -122,6 +122,9 @@ describe('report.html in a browser', () => {
     const sum = (values: (number | null)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0) * (report.series.intervalMs / 1_000);
     expect(sum(load.data[1]!)).toBeCloseTo(report.load.arrivals, 6);
     expect(sum(load.data[0]!)).toBeCloseTo(report.load.scheduled, 6);
+    const dropped = load.labels.indexOf('dropped arrivals / interval');
+    expect(dropped).toBeGreaterThan(1);
+    expect(sum(load.data[dropped]!)).toBe(report.load.dropped);
     expect(view['chart-signal']!.labels).toEqual(expect.arrayContaining(['queue depth', 'dlq depth']));
     const phasesWithSamples = report.phases.filter((p) => (report.histograms[`${p.name}/reply_latency`]?.count ?? 0) > 0).length;
     expect(view['chart-distribution']).toMatchObject({ series: 1 + phasesWithSamples, points: 51 });
@@ -153,7 +156,11 @@ describe('report.html in a browser', () => {
     // Readable at 1280×800: nothing widens the page past the screen.
     expect(await page.$eval('html', (e) => e.scrollWidth)).toBeLessThanOrEqual(1280);
     await screenshot(page, 'html-report-run.png');
+    // On paper the charts redraw at the print width and the figure tables open.
     await page.emulateMediaType('print');
+    const printed = () => page.$eval('#chart-latency', (f) => [(globalThis as unknown as { drillCharts: Record<string, { width: number }> }).drillCharts[f.id]!.width, f.parentElement!.querySelector('details')!.open]);
+    await page.waitForFunction(() => (globalThis as unknown as { drillCharts: Record<string, { width: number }> }).drillCharts['chart-latency']!.width === 680, { timeout: 5_000 });
+    expect(await printed()).toEqual([680, true]);
     await page.pdf({ path: path.join(artifacts, 'html-report-run.pdf'), format: 'A4', printBackground: true });
     expect(consoleErrors).toEqual([]);
   });

@@ -26,12 +26,13 @@ export function latencyChart(report: Report): ChartSpec {
 export function loadChart(report: Report): ChartSpec {
   const s = new RunSeries(report.series);
   const series: ChartSeries[] = [];
+  // Dropped arrivals always show (a flat 0 says none were); error series only for errors that occurred.
   // The target in black dashes over the achieved rate (solid): where they part, the generator fell behind.
   if (s.has('scheduled')) series.push({ label: 'target rate', values: s.perSecond('scheduled'), color: '#000000', dash: [4, 4] });
   if (s.has('arrivals')) series.push({ label: 'achieved rate', values: s.perSecond('arrivals'), color: '#0072B2', dash: [] });
   const errors = [...ERROR_COLUMNS.filter((c) => s.has(c)), ...s.matching(/^control_plane_.+_failures$/)];
   const y2Colours = ['#D55E00', '#CC79A7', '#E69F00', '#009E73', '#56B4E9'];
-  const y2 = [...errors.map((c) => ({ column: c, label: `${c.replaceAll('_', ' ')} / interval` })), ...(s.has('dropped') ? [{ column: 'dropped', label: 'dropped arrivals / interval' }] : [])];
+  const y2 = [...errors.map((c) => ({ column: c, label: `${c.replaceAll('_', ' ')} / interval` })), ...(s.has('dropped') || s.has('arrivals') ? [{ column: 'dropped', label: 'dropped arrivals / interval' }] : [])];
   y2.forEach(({ column, label }, i) => series.push({ label, values: s.count(column), scale: 'y2', color: y2Colours[i % y2Colours.length]! }));
   return timeChart(report, {
     id: 'chart-load',
