@@ -15,15 +15,9 @@ DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 DOCKER_WAIT_SECONDS="${DOCKER_WAIT_SECONDS:-60}"
 DOCKERD_FLAGS="${DOCKERD_FLAGS:-}"
 
-say() { echo "setup-docker: $*"; }
-fail() { echo "setup-docker: error: $*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
-  else fail "needs root (or password-less sudo) to run: $*"
-  fi
-}
+SETUP_NAME=setup-docker
+# shellcheck source=setup-common.sh
+source "$(dirname "$0")/setup-common.sh"
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
@@ -33,8 +27,7 @@ if command -v dockerd >/dev/null 2>&1; then
 else
   command -v apt-get >/dev/null 2>&1 || fail "no dockerd and no apt-get: install a Docker engine by hand"
   say "no dockerd found: installing docker.io from the distribution (apt-get update && apt-get install -y docker.io)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io
+  apt_install docker.io
   command -v dockerd >/dev/null 2>&1 || fail "docker.io installed but dockerd is still not on PATH"
   say "installed $(dockerd --version)"
 fi

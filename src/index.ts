@@ -34,6 +34,11 @@ export { reportSchema, REPORT_SCHEMA_VERSION, type Report } from './report/repor
 export type { Reporter } from './report/reporter.ts';
 export { JsonReporter } from './report/json-reporter.ts';
 export { MarkdownReporter, renderMarkdown } from './report/markdown-reporter.ts';
+export { HtmlReporter } from './report/html-reporter.ts';
+export { renderRunPage } from './report/html/run-page.ts';
+export { renderHtmlPage, tableSection, type PageSpec } from './report/html/html-page.ts';
+export { chartSection } from './report/html/chart-section.ts';
+export type { ChartSpec, ChartSeries, ChartBand, ChartMark } from './report/html/chart-spec.ts';
 export { ProgressReporter } from './report/progress-reporter.ts';
 
 export { runScenario, type RunOptions, type RunOutcome } from './run/scenario-run.ts';

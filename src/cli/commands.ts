@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatIssue, ScenarioError, UsageError } from '../common/errors.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
+import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
@@ -12,6 +13,7 @@ import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/dock
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { toxiproxyCommand, toxiproxyUsage } from './commands/toxiproxy-command.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
+import { report, reportUsage } from './commands/report-command.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -26,11 +28,11 @@ export function usage(): string {
 
 Usage:
   drill validate FILE...           check scenario files; every problem with file:line:column
-  drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md}
+  drill run FILE [options]         start the stack, drive the load, write reports/<run>/report.{json,md,html}
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
-  drill reap                       clean up processes left by runs whose harness was killed
+${reportUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
 ${toxiproxyUsage}${dockerUsage}  drill --help
 
@@ -104,7 +106,7 @@ const run: Command = async (args, io) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
-      reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
+      reporters: [new JsonReporter(), new MarkdownReporter(), new HtmlReporter(), new ProgressReporter(io.stdout)],
       signal: controller.signal,
       onHardStop: (write) => (writeReportNow = write),
     });
@@ -136,4 +138,4 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };
+export const commands: Record<string, Command> = { validate, run, report, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };

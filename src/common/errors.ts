@@ -65,6 +65,12 @@ export class ReportDirError extends DrillError {
   readonly exitCode = ExitCode.BadInput;
 }
 
+/** A report file that cannot be read: missing, not JSON, or not a drill report of a known schema. */
+export class ReportFileError extends DrillError {
+  readonly code = 'DRILL_REPORT_INVALID';
+  readonly exitCode = ExitCode.BadInput;
+}
+
 /** A service failed to start, answer its probe, or stop. */
 export class ServiceError extends DrillError {
   readonly code = 'DRILL_SERVICE_FAILED';

@@ -161,6 +161,7 @@ export class ArrivalRun implements RunningArrivals {
   private startOne(index: number, intendedAtMs: number, nowMs: number): void {
     if (this.inFlight >= this.options.maxVUs) {
       this.dropped++;
+      this.options.onDrop?.({ index, intendedAtMs });
       return;
     }
     this.inFlight++;

@@ -40,6 +40,8 @@ export interface ArrivalSchedulerOptions {
   clock?: Clock;
   /** Called when `fire` throws or rejects; such arrivals are counted in `errors`. */
   onError?: (error: unknown, arrival: Arrival) => void;
+  /** Called for each arrival dropped because `maxVUs` were in flight when it came due. */
+  onDrop?: (arrival: Arrival) => void;
 }
 
 /** A live view of a run, for a progress line. */
@@ -99,7 +101,7 @@ export class ArrivalScheduler {
     if (!(options.maxVUs >= 1)) throw new RangeError(`maxVUs must be at least 1, got ${options.maxVUs}`);
   }
 
-  static fromSpec(spec: LoadSpec, options: Pick<ArrivalSchedulerOptions, 'clock' | 'onError'> = {}): ArrivalScheduler {
+  static fromSpec(spec: LoadSpec, options: Pick<ArrivalSchedulerOptions, 'clock' | 'onError' | 'onDrop'> = {}): ArrivalScheduler {
     return new ArrivalScheduler(arrivalSchedule(spec), { ...options, maxVUs: spec.maxVUs, gracefulStopMs: spec.gracefulStop });
   }
 

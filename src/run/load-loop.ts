@@ -7,6 +7,7 @@ import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { ProgressSnapshot } from '../report/reporter.ts';
 import { sliCatalog } from '../sli/catalog.ts';
 import type { PhasedSlis } from '../sli/phased-slis.ts';
+import type { SeriesRecorder } from '../sli/series-recorder.ts';
 import { evaluateThresholds, type ThresholdSpec } from '../sli/threshold-evaluator.ts';
 import type { Timeline } from '../sli/timeline.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -26,6 +27,8 @@ export interface LoadLoopOptions {
   scenario: Scenario;
   driver: WorkloadDriver;
   slis: PhasedSlis;
+  /** Gets `scheduled` (due by the schedule, at its intended time), `arrivals` (started) and `dropped` per interval. */
+  series?: SeriesRecorder;
   timeline: Timeline;
   thresholds: ThresholdSpec[];
   signal: AbortSignal;
@@ -41,14 +44,25 @@ export async function runLoadLoop(options: LoadLoopOptions): Promise<LoadLoopRes
   options.signal.addEventListener('abort', stop, { once: true });
   let aborted = false;
 
-  const scheduler = ArrivalScheduler.fromSpec(scenario.load);
   const toEpoch = (monotonicMs: number) => performance.timeOrigin + monotonicMs;
+  const { series } = options;
+  const scheduler = ArrivalScheduler.fromSpec(scenario.load, {
+    onDrop: (arrival) => {
+      series?.add('scheduled', toEpoch(arrival.intendedAtMs));
+      series?.add('dropped', Date.now());
+    },
+  });
   // Phase thresholds are judged at the end: a phase's SLIs are complete only once it is over.
   const abortable = options.thresholds.filter((t) => t.abortOnFail && t.phase === undefined);
   options.onStart(Date.now());
-  const running = scheduler.start((arrival) => driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) }), {
-    signal: abort.signal,
-  });
+  const running = scheduler.start(
+    (arrival) => {
+      series?.add('scheduled', toEpoch(arrival.intendedAtMs));
+      series?.add('arrivals', Date.now());
+      return driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) });
+    },
+    { signal: abort.signal },
+  );
 
   const everySecond = setInterval(() => {
     const snapshot = running.progress();

@@ -119,6 +119,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       scenario,
       driver,
       slis,
+      series,
       timeline,
       thresholds: thresholdSpecs(scenario),
       signal: options.signal,

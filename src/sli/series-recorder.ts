@@ -1,6 +1,6 @@
 /**
- * Per-interval time series of a run: counts per bucket and the p99 of latencies that completed in the
- * bucket, plus sampled levels. Rows are offsets from the load start, for plots with fault marks and
+ * Per-interval time series of a run: counts per bucket and the p50, p95 and p99 of latencies that completed
+ * in the bucket, plus sampled levels. Rows are offsets from the load start, for plots with fault marks and
  * for recovery-time analysis.
  */
 export class SeriesRecorder {
@@ -44,7 +44,7 @@ export class SeriesRecorder {
     this.buckets.set(this.bucketOf(atMs), bucket);
   }
 
-  /** A latency that completed at `atMs`, for the bucket's p50/p99. */
+  /** A latency that completed at `atMs`, for the bucket's p50/p95/p99. */
   latency(atMs: number, valueMs: number): void {
     const bucket = this.bucketOf(atMs);
     const list = this.latencies.get(bucket) ?? [];
@@ -54,13 +54,13 @@ export class SeriesRecorder {
 
   toJSON(untilMs: number): { intervalMs: number; columns: string[]; rows: (number | null)[][] } {
     const lastBucket = Math.max(this.bucketOf(untilMs), ...this.buckets.keys(), ...this.latencies.keys());
-    const columns = ['tMs', ...this.columnOrder, `${this.latencyColumn}_p50`, `${this.latencyColumn}_p99`];
+    const columns = ['tMs', ...this.columnOrder, `${this.latencyColumn}_p50`, `${this.latencyColumn}_p95`, `${this.latencyColumn}_p99`];
     const rows: (number | null)[][] = [];
     for (let b = 0; b <= lastBucket; b++) {
       const bucket = this.buckets.get(b);
       const sorted = (this.latencies.get(b) ?? []).sort((x, y) => x - y);
       const pick = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : null);
-      rows.push([b * this.intervalMs, ...this.columnOrder.map((c) => bucket?.get(c) ?? null), pick(50), pick(99)]);
+      rows.push([b * this.intervalMs, ...this.columnOrder.map((c) => bucket?.get(c) ?? null), pick(50), pick(95), pick(99)]);
     }
     return { intervalMs: this.intervalMs, columns, rows };
   }

@@ -50,6 +50,6 @@ describe('HttpWorkloadDriver', () => {
     expect(slis.run.rates.get('http_req_failed')).toEqual({ bad: 3, total: 3 });
     expect(slis.phaseSets[0]!.set.rates.get('http_req_failed')).toEqual({ bad: 3, total: 3 });
     expect(driver.errorCount()).toBe(3);
-    expect(series.toJSON(Date.now()).columns).toEqual(['tMs', 'responses', 'failed', 'latency_p50', 'latency_p99']);
+    expect(series.toJSON(Date.now()).columns).toEqual(['tMs', 'responses', 'failed', 'latency_p50', 'latency_p95', 'latency_p99']);
   });
 });

@@ -156,7 +156,8 @@ export class WavryDriver implements WorkloadDriver {
       if (heartbeatAgeMs !== null) s.gauge('relay_heartbeat_age', heartbeatAgeMs);
     });
     series.set('relays_assignable', now, sample.assignable);
-    series.set('relays_draining', now, sample.registry?.byState.Draining ?? null);
+    // Every state the master reports, one level column each (relays_new, relays_active, relays_draining...).
+    for (const [state, count] of byState) series.set(relayStateGauge(state), now, count);
     series.set('relay_heartbeat_age', now, heartbeatAgeMs);
     const previous = this.lastSample?.relays;
     if (sample.relays && previous) {
