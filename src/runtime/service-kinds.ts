@@ -62,8 +62,13 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_MASTER_LISTEN', format: 'host:port' } },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
-    // A provisioned key kept in the service folder (so restarts keep it) and an admin token drills can use.
-    env: { WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key', ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123' },
+    // A provisioned key kept in the service folder (so restarts keep it; the fixture writes it at the first start,
+    // where the real master would panic on the missing file) and an admin token drills can use.
+    env: {
+      WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key',
+      DRILL_MASTER_KEY_FILE_CREATE: '1',
+      ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123',
+    },
     linkEnv: {},
   },
   relay: {

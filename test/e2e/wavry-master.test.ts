@@ -16,6 +16,7 @@ import type {
 import { keyPairFromSeed } from '../../fixtures/wavry-common/ed25519-keys.ts';
 import { verifyV4Public } from '../../fixtures/wavry-common/paseto-v4.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb';
 const KEY_ID = 'kdrill-master-test';
@@ -123,7 +124,7 @@ describe('master fixture', () => {
 
   beforeAll(async () => {
     master = await startMaster({
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       WAVRY_MASTER_KEY_ID: KEY_ID,
       WAVRY_MASTER_RELAY_AUTH_TOKEN: SERVICE_TOKEN,
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
@@ -291,7 +292,7 @@ describe('master fixture', () => {
   });
 
   it('release 0.1.0 gives the requester the client lease and says when no relay is free; a short admin token disables admin', async () => {
-    const other = await startMaster({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_SIGNING_KEY: SEED_HEX, ADMIN_PANEL_TOKEN: 'too-short' });
+    const other = await startMaster({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')), ADMIN_PANEL_TOKEN: 'too-short' });
     cleanups.push(() => void other.fixture.stop());
     expect((await health(other.base)).release).toBe('0.1.0');
     const ws = `${other.base.replace('http', 'ws')}/ws`;

@@ -15,6 +15,7 @@ import { readV4PublicUnverified } from '../../fixtures/wavry-common/paseto-v4.ts
 import { PACKET_TYPE, decodeHeader, decodeLeaseReject, encodeLeasePresent } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = 'c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7';
 const ADMIN_TOKEN = 'admin-token-that-is-long-enough-0123456789';
@@ -104,7 +105,7 @@ describe('master and relay restarts', () => {
   it('a restarted master forgets Draining; the relay re-registers after a 404 heartbeat', async () => {
     const masterEnv = {
       WAVRY_MASTER_LISTEN: `127.0.0.1:${await freePort()}`,
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '150',
     };
@@ -156,7 +157,7 @@ describe('master and relay restarts', () => {
 
   it('a key file provisions the master: created on first start, the same key and kid after a restart', async () => {
     const keyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'wavry-master-key-')), 'master.key');
-    const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile };
+    const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile, DRILL_MASTER_KEY_FILE_CREATE: '1' };
     const identity = async () => {
       const { fixture, info } = await start('master', env);
       const [wavryId, health] = await Promise.all([

@@ -27,6 +27,7 @@ import { verifyV4Public } from '../../fixtures/wavry-common/paseto-v4.ts';
 import { PACKET_TYPE, decodeHeader, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42';
 const masterKeys = keyPairFromSeed(Buffer.from(SEED_HEX, 'hex'));
@@ -95,7 +96,7 @@ describe('Wavry session through the stack', () => {
   beforeAll(async () => {
     masterEnv = {
       WAVRY_MASTER_LISTEN: `127.0.0.1:${await freePort()}`,
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '150',
     };
     const m = await start('master', masterEnv);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { WavryTargets } from '../../src/load/wavry/wavry-driver.ts';
 import type { FixtureListening, HostReady, MasterHealth } from '../../src/wire/wavry.ts';
 import { startFixture, type FixtureProcess } from './fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef-0123';
 const SIGNING_SEED_HEX = '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42';
@@ -73,7 +74,7 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
     const master = await start('master', {
       ...release,
       WAVRY_MASTER_LISTEN: '127.0.0.1:0',
-      WAVRY_MASTER_SIGNING_KEY: SIGNING_SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SIGNING_SEED_HEX, 'hex')),
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '1000',
     });
