@@ -3,6 +3,7 @@
  * (origin, caps, Bind, replacement, error texts), forwarding between the two dialects with the dialect tally,
  * and embedded relay grants that really forward over UDP.
  */
+import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { GatewayAuthMetrics, GatewayAuthResponse, GatewayHealth } from '../../src/wire/wavry.ts';
-import { PACKET_TYPE, decodeHeader, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
+import { PACKET_TYPE, decodeHeader, decodeLeaseReject, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
 
@@ -77,6 +78,30 @@ const account = (username: string) => ({
   username,
   public_key: 'ab'.repeat(32),
 });
+
+const udpSocket = (address = '127.0.0.1') =>
+  new Promise<dgram.Socket>((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    socket.bind(0, address, () => resolve(socket));
+  });
+const portOf = (address: string) => Number(address.split(':')[1]);
+const nextPacket = (socket: dgram.Socket) => new Promise<Buffer>((resolve) => socket.once('message', resolve));
+
+/** Sends `packet` to the relay and names its answer: 'ack' or the reject reason. */
+async function relayReply(socket: dgram.Socket, relay: string, packet: Buffer, timeoutMs = 2_000): Promise<string> {
+  const reply = new Promise<Buffer>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no reply from the relay')), timeoutMs);
+    socket.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message);
+    });
+  });
+  socket.send(packet, portOf(relay), '127.0.0.1');
+  const decoded = decodeHeader(await reply);
+  if (!decoded.ok) return 'unreadable';
+  if (decoded.header.type === PACKET_TYPE.LeaseAck) return 'ack';
+  return decodeLeaseReject(decoded.payload) ?? `type ${decoded.header.type}`;
+}
 
 describe('gateway fixture', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-gateway-test-'));
@@ -200,83 +225,97 @@ describe('gateway fixture', () => {
     await late.closed;
   });
 
-  it('binds in both dialects, counts them, and forwards with target_username rewritten to the sender', async () => {
+  it('binds only the adjacent dialect at 0.0.5, forwards with target_username rewritten, drops messages to absent users', async () => {
     const before = await health();
-    const alice = await bound('alice', 'adjacent');
-    const bob = await bound('bob', 'flat');
+    const alice = await bound('alice');
+    const bob = await bound('bob');
+    const flat = await connect();
+    flat.send({ type: 'BIND', token: await userToken('bob') });
+    expect(await flat.next()).toEqual({ type: 'Error', payload: { message: 'Invalid JSON' } });
+    await flat.closed;
     alice.send({ type: 'OFFER_RIFT', payload: { target_username: 'bob', hello_base64: 'aGVsbG8=' } });
-    expect(await bob.next()).toEqual({ type: 'OFFER_RIFT', target_username: 'alice', hello_base64: 'aGVsbG8=' });
-    bob.send({ type: 'ANSWER_RIFT', target_username: 'alice', ack_base64: 'YWNr' });
-    expect(await alice.next()).toEqual({ type: 'ANSWER_RIFT', payload: { target_username: 'bob', ack_base64: 'YWNr' } });
+    expect(await bob.next()).toEqual({ type: 'OFFER_RIFT', payload: { target_username: 'alice', hello_base64: 'aGVsbG8=' } });
     alice.send({ type: 'Candidate', payload: { target_username: 'bob', candidate: 'c1' } });
-    expect(await bob.next()).toEqual({ type: 'CANDIDATE', target_username: 'alice', candidate: 'c1' });
-    bob.send({ type: 'OFFER', target_username: 'nobody', sdp: 'v=0' });
-    expect(await bob.next()).toEqual({ type: 'ERROR', message: 'User not online' });
+    expect(await bob.next()).toEqual({ type: 'Candidate', payload: { target_username: 'alice', candidate: 'c1' } });
+    // A target that is not connected: the gateway only logs it, so the next answer is the one to what follows.
+    bob.send({ type: 'Offer', payload: { target_username: 'nobody', sdp: 'v=0' } });
+    bob.send({ type: 'Bound' });
+    expect(await bob.next()).toEqual({ type: 'Error', payload: { message: 'Unsupported client message type' } });
 
     const after = await health();
-    expect(after.signal_dialects!.adjacent - before.signal_dialects!.adjacent).toBe(1);
-    expect(after.signal_dialects!.flat - before.signal_dialects!.flat).toBe(1);
+    expect(after.signal_dialects!.adjacent - before.signal_dialects!.adjacent).toBe(2);
+    expect(after.signal_dialects!.rejected - before.signal_dialects!.rejected).toBe(1);
     const prometheus = await (await fetch(`${base}/metrics/prometheus`)).text();
     expect(prometheus).toMatch(/^wavry_gateway_websocket_connections \d+$/m);
-    expect(prometheus).toMatch(/^wavry_gateway_signal_binds_total\{dialect="flat"\} [1-9]\d*$/m);
+    expect(prometheus).toMatch(/^wavry_gateway_signal_binds_total\{dialect="adjacent"\} [1-9]\d*$/m);
     alice.close();
     bob.close();
   });
 
-  it('replaces an older connection when the same user binds again', async () => {
+  it('replacing a connection leaves the older socket open; when it closes, the newer one becomes unreachable', async () => {
     const first = await bound('dave');
     const second = await bound('dave');
     expect(await first.next()).toEqual({ type: 'Error', payload: { message: 'Session replaced by a newer connection' } });
+    expect(first.socket.readyState).toBe(WebSocket.OPEN);
+    const caller = await bound('erica');
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'b25l' } });
+    expect(await second.next()).toMatchObject({ type: 'OFFER_RIFT' });
+    first.close();
     await first.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'dHdv' } });
+    await expect(second.next(500)).rejects.toThrow('no ws frame');
     expect(second.socket.readyState).toBe(WebSocket.OPEN);
     second.close();
+    caller.close();
   });
 
-  it('grants embedded relay sessions that forward between the two peers', async () => {
-    const erin = await bound('erin', 'adjacent');
-    const frank = await bound('frank', 'flat');
+  it('grants embedded relay sessions: peers bind slots (a second client takes the free host slot) and forward', async () => {
+    const erin = await bound('erin');
+    const frank = await bound('frank');
     erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'frank' } });
     const [mine, theirs] = await Promise.all([erin.next(), frank.next()]);
     expect(mine).toMatchObject({ type: 'RELAY_CREDENTIALS', payload: { token: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const grant = (mine as { payload: { token: string; addr: string; session_id: string } }).payload;
-    expect(theirs).toEqual({ type: 'RELAY_CREDENTIALS', ...grant });
+    expect(theirs).toEqual({ type: 'RELAY_CREDENTIALS', payload: grant });
     expect((await health()).active_relay_sessions).toBe(1);
-
-    const [a, b] = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<dgram.Socket>((resolve) => {
-            const socket = dgram.createSocket('udp4');
-            socket.bind(0, '127.0.0.1', () => resolve(socket));
-          }),
-      ),
-    );
-    const [host, relayPort] = grant.addr.split(':') as [string, string];
-    const nextPacket = (socket: dgram.Socket) => new Promise<Buffer>((resolve) => socket.once('message', resolve));
+    const [a, b, c] = await Promise.all([udpSocket(), udpSocket(), udpSocket()]);
+    const relay = grant.addr;
     try {
-      for (const [socket, role] of [
-        [a!, 'client'],
-        [b!, 'server'],
-      ] as const) {
-        const reply = nextPacket(socket);
-        socket.send(encodeLeasePresent(grant.session_id, role, grant.token), Number(relayPort), host);
-        const decoded = decodeHeader(await reply);
-        expect(decoded.ok && decoded.header.type).toBe(PACKET_TYPE.LeaseAck);
-      }
+      for (const socket of [a, b]) expect(await relayReply(socket, relay, encodeLeasePresent(grant.session_id, 'client', grant.token))).toBe('ack');
+      expect(await relayReply(c, relay, encodeLeasePresent(grant.session_id, 'client', grant.token))).toBe('SessionFull');
       const payload = Buffer.alloc(12);
       payload.writeBigUInt64BE(1n);
-      const forwarded = nextPacket(b!);
-      a!.send(encodePacket(PACKET_TYPE.Forward, grant.session_id, payload), Number(relayPort), host);
+      const forwarded = nextPacket(b);
+      a.send(encodePacket(PACKET_TYPE.Forward, grant.session_id, payload), portOf(relay), '127.0.0.1');
       expect((await forwarded).subarray(20)).toEqual(payload);
+      // Every renew is ACKed, for a session the relay never granted too.
+      expect(await relayReply(c, relay, encodePacket(PACKET_TYPE.LeaseRenew, randomUUID()))).toBe('ack');
     } finally {
-      a!.close();
-      b!.close();
+      for (const socket of [a, b, c]) socket.close();
     }
     erin.close();
     frank.close();
   });
 
-  it('keeps tokens across a restart while websockets drop; release 0.0.6 refuses the flat dialect', async () => {
+  it('bans an IP from the embedded relay for 300 s after 5 failed presentations', async () => {
+    const erin = await bound('erin');
+    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'nobody-online' } });
+    const grant = ((await erin.next()) as { payload: { token: string; addr: string; session_id: string } }).payload;
+    // The striking source address is its own loopback IP, so the ban hits nothing else in this file.
+    const striker = await udpSocket('127.0.3.7');
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        expect(await relayReply(striker, grant.addr, encodeLeasePresent(grant.session_id, 'client', 'f'.repeat(64)))).toBe('InvalidSignature');
+      }
+      await expect(relayReply(striker, grant.addr, encodeLeasePresent(grant.session_id, 'client', grant.token), 400)).rejects.toThrow('no reply');
+    } finally {
+      striker.close();
+    }
+    erin.close();
+  });
+
+  it('keeps tokens across a restart while websockets drop; release 0.0.6 refuses the flat dialect too', async () => {
     const grace = await bound('grace');
     const token = await userToken('grace');
     await gateway.stop();
@@ -297,7 +336,7 @@ describe('gateway fixture', () => {
     await bound('alice');
     const third = await connect();
     third.send({ type: 'Bind', payload: { token: await userToken('dave') } });
-    expect(await third.next()).toEqual({ type: 'Error', payload: { message: 'Rate limit exceeded' } });
+    expect(await third.next()).toEqual({ type: 'Error', payload: { message: 'Bind rate limit exceeded' } });
 
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(200);
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(429);
