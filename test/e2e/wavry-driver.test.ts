@@ -23,22 +23,27 @@ interface StackOptions {
   master?: string;
   relay?: string;
   hostB?: string;
+  /** Gateway and hosts: "0.1.0" (default here) is the target design that relays through the master with hosts presenting. */
+  sessionRelease?: string;
 }
 
-const stack = (options: StackOptions = {}) => `release: 0.0.5
+const stack = (options: StackOptions = {}) => {
+  const session = `release: "${options.sessionRelease ?? '0.1.0'}"`;
+  return `release: 0.0.5
 seed: 4
 services:
   master: { kind: master${options.master ?? ''} }
   relay: { kind: relay${options.relay ?? ''} }
-  gateway: { kind: gateway }
-  host-a: { kind: host }
-  host-b: { kind: host${options.hostB ?? ''} }
+  gateway: { kind: gateway, ${session} }
+  host-a: { kind: host, ${session} }
+  host-b: { kind: host, ${session}${options.hostB ?? ''} }
 links:
   - { from: relay, to: master }
   - { from: gateway, to: master }
   - { from: host-a, to: gateway }
   - { from: host-b, to: gateway }
 `;
+};
 
 /** Eight sessions (2/s for 4 s), 3 s each at 50 inputs/s, 2 control-plane relays; `extra` adds workload keys. */
 const workload = (extra: string, load = 'rate: 2, duration: 4s', sessionDuration = '3s') => `
@@ -208,6 +213,26 @@ thresholds:
     expect(target.session_setup_success).toMatchObject({ count: 4, total: 4 });
     expect(target.relay_share).toMatchObject({ count: 4, total: 4 });
     expect(target.lease_rejects).toMatchObject({ count: 0 });
+  });
+
+  it('at 0.0.5 as upstream has it, relayed viewers are ACKed by the embedded relay but no host ever joins', async () => {
+    const report = await run(
+      'wavry-upstream-relay',
+      stack({ sessionRelease: '0.0.5' }) +
+        workload(
+          `  hosts: [host-a]
+  relayShare: 1
+  handshakeAttempts: 3
+  handshakeInterval: 500ms`,
+          'rate: 2, duration: 2s',
+          '2s',
+        ),
+    );
+    const s = report.slis;
+    expect(s.leases_issued).toMatchObject({ count: 4 });
+    expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
+    expect(s.handshake_failures_relay_unreachable).toMatchObject({ count: 4 });
+    expect(s.lease_rejects).toMatchObject({ count: 0 });
   });
 
   it('measures UDP loss injected on the relay path within tolerance', async () => {

@@ -44,6 +44,12 @@ export interface HostOptions {
 
 export interface WavryStackOptions {
   release?: string;
+  /**
+   * Release of the gateway and hosts (default `release`). "0.1.0" is the documented target design: the gateway asks
+   * the master for relays and hosts present their leases; at 0.0.5 the gateway uses its embedded relay and hosts
+   * present nothing, so relayed sessions never carry media.
+   */
+  sessionRelease?: string;
   relays?: number;
   /** Per relay (by index): extra env, e.g. a fixed `WAVRY_RELAY_LISTEN` and `WAVRY_RELAY_ADVERTISE_ADDR`. */
   relayEnv?: (index: number) => Record<string, string>;
@@ -61,11 +67,12 @@ export interface WavryStack extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Starts master, relays (registered and assignable), gateway (relaying through the master) and hosts (bound). */
+/** Starts master, relays (registered and assignable), gateway and hosts (bound). */
 export async function startWavryStack(options: WavryStackOptions = {}): Promise<WavryStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-wavry-stack-'));
   const fixtures: FixtureProcess[] = [];
   const release = { DRILL_RELEASE: options.release ?? '0.0.5' };
+  const sessionRelease = { DRILL_RELEASE: options.sessionRelease ?? release.DRILL_RELEASE };
   const stop = async () => {
     await Promise.all(fixtures.map((f) => f.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -91,7 +98,7 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
       }),
     );
     const gatewayStart = start('gateway', {
-      ...release,
+      ...sessionRelease,
       WAVRY_GATEWAY_BIND_ADDR: '127.0.0.1:0',
       WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
       WAVRY_MASTER_URL: masterUrl,
@@ -112,7 +119,7 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
     const hostStarts = await Promise.allSettled(
       hostOptions.map((host) =>
         start('host', {
-          ...release,
+          ...sessionRelease,
           WAVRY_GATEWAY_URL: `ws://${gatewayInfo.http}/ws`,
           WAVRY_LISTEN_ADDR: '127.0.0.1:0',
           WAVRY_HOST_HEALTH_LISTEN: '127.0.0.1:0',
