@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -176,23 +177,54 @@ describe('gateway fixture', () => {
     const login = await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' });
     expect(login.status).toBe(200);
     const session = ((await login.json()) as GatewayAuthResponse).token;
-    expect((await post(`${base}/auth/logout`, {}, session)).status).toBe(200);
-    expect((await post(`${base}/auth/logout`, {}, session)).status).toBe(401);
+    const logout = async (token?: string) => {
+      const response = await post(`${base}/auth/logout`, {}, token);
+      return [response.status, await response.json()];
+    };
+    expect(await logout(session)).toEqual([200, { revoked: true }]);
+    expect(await logout(session)).toEqual([200, { revoked: false }]);
+    expect(await logout()).toEqual([400, { error: 'Missing bearer token' }]);
 
-    expect((await post(`${base}/admin/api/sessions/ban`, { username: 'carol', reason: 'drill' }, ADMIN_TOKEN)).status).toBe(200);
+    const ban = await post(`${base}/admin/api/ban`, { user_id: body.user_id, reason: 'drill' }, ADMIN_TOKEN);
+    expect([ban.status, await ban.json()]).toEqual([200, { success: true }]);
     const banned = await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' });
     expect([banned.status, await banned.json()]).toEqual([403, { error: 'Account suspended: drill' }]);
+    expect((await post(`${base}/admin/api/unban`, { user_id: body.user_id }, ADMIN_TOKEN)).status).toBe(200);
+    expect((await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' })).status).toBe(200);
 
     const metrics = (await (await fetch(`${base}/metrics/auth`)).json()) as GatewayAuthMetrics;
     expect(metrics).toMatchObject({
       register_attempts: 5,
       register_success: 1,
-      validation_errors: 3,
-      login_attempts: 3,
-      login_success: 1,
-      logout_success: 1,
+      validation_errors: 4,
+      login_attempts: 4,
+      login_success: 2,
+      logout_success: 2,
     });
-    expect(metrics.auth_failures).toBe(2);
+    expect(metrics.auth_failures).toBe(1);
+  });
+
+  it('locks an account out after 5 failed logins', async () => {
+    await userToken('hank');
+    // From its own loopback address, so the IP lockout it causes touches no other test.
+    const from = (body: unknown, route = 'login') =>
+      new Promise<number>((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = http.request(
+          `${base}/auth/${route}`,
+          { method: 'POST', localAddress: '127.0.3.9', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(data);
+      });
+    for (let i = 0; i < 5; i += 1) expect(await from({ email: 'hank@example.test', password: 'wrong-password-here' })).toBe(401);
+    // Locked now, even with the right password, for 15 minutes after the last failure.
+    expect(await from({ email: 'hank@example.test', password: 'correct-horse-battery' })).toBe(429);
+    expect(await from(account('hank-two'), 'register')).toBe(201);
   });
 
   it('checks the Origin and caps websockets per IP', async () => {
@@ -340,5 +372,8 @@ describe('gateway fixture', () => {
 
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(200);
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(429);
+    // One bucket per route: the login bucket is spent (1 a minute here), the register bucket is not.
+    expect((await post(`${base}/auth/register`, account('ivy'))).status).toBe(201);
+    expect((await post(`${base}/auth/register`, account('ivan'))).status).toBe(429);
   });
 });
