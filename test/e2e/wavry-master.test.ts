@@ -159,6 +159,15 @@ describe('master fixture', () => {
     );
   });
 
+  it("takes the signing key only as pasetors' 64-byte secret‖public key, and stops on a missing key file", async () => {
+    const missing = await startFixture('master', { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: '/nonexistent/master.key' });
+    expect(await missing.exited).toBe(3);
+    expect(await missing.waitForLine(/"event":"startup_failed"/)).toMatch(/failed to read master key file/);
+    const seedOnly = await startFixture('master', { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_SIGNING_KEY: SEED_HEX });
+    expect(await seedOnly.exited).toBe(2);
+    expect(await seedOnly.waitForLine(/"event":"bad_input"/)).toMatch(/64-byte Ed25519 secret key/);
+  });
+
   it('registers relays with the service token and valid input only, and becomes ready with one', async () => {
     const { base } = master;
     expect((await fetch(`${base}/ready`)).status).toBe(503);

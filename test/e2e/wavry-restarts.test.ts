@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -155,7 +155,7 @@ describe('master and relay restarts', () => {
     expect(health.registered_with_master).toBe(true);
   });
 
-  it('a key file provisions the master: created on first start, the same key and kid after a restart', async () => {
+  it('a key file provisions the master: created on first start (DRILL_MASTER_KEY_FILE_CREATE), the same key and kid after a restart', async () => {
     const keyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'wavry-master-key-')), 'master.key');
     const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile, DRILL_MASTER_KEY_FILE_CREATE: '1' };
     const identity = async () => {
@@ -169,6 +169,10 @@ describe('master and relay restarts', () => {
     };
     const first = await identity();
     expect(first.provisioned).toBe(true);
+    // Written (drill only) in the format the real master reads: the seed, then the public key, 64 bytes in hex.
+    const written = readFileSync(keyFile, 'utf8').trim();
+    expect(written).toMatch(/^[0-9a-f]{128}$/);
+    expect(written.slice(64)).toBe(first.key);
     expect(await identity()).toEqual(first);
     rmSync(path.dirname(keyFile), { recursive: true, force: true });
   });
