@@ -336,6 +336,25 @@ describe('relay fixture', () => {
     expect(after.rate_limited_packets).toBeGreaterThanOrEqual(1);
   });
 
+  it('judges the hard limit on the last full second and counts what it drops as rate_limited', async () => {
+    const [client, server] = [await peer(), await peer()];
+    const s = randomUUID();
+    // hlimit 0 → the floor, soft 1000 kbps: 125 kB/s.
+    client.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { sub: 'user_fast', slimit: 0, hlimit: 0 })), main.udp);
+    server.send(encodeLeasePresent(s, 'server', lease(main.relayId, s, 'server', { sub: 'user_fast_host', slimit: 0, hlimit: 0 })), main.udp);
+    expect([(await client.reply()).outcome, (await server.reply()).outcome]).toEqual(['ack', 'ack']);
+    const before = await counters(main.health);
+    for (let i = 1; i <= 120; i += 1) client.send(forward(s, i, 'x'.repeat(1_300)), main.udp);
+    await new Promise((r) => setTimeout(r, 1_100));
+    client.send(forward(s, 1_000, 'late'), main.udp);
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await counters(main.health);
+    // The burst (about 160 kB, over 1.2 Mbit/s) passed in full; the next window is refused.
+    expect(after.packets_forwarded - before.packets_forwarded).toBe(120);
+    expect(after.rate_limited_packets - before.rate_limited_packets).toBe(1);
+    expect(after.backpressure_dropped_packets - before.backpressure_dropped_packets).toBe(0);
+  });
+
   it('exports every counter to Prometheus with the relay_id label', async () => {
     const text = await (await fetch(`http://${main.health}/metrics/prometheus`)).text();
     for (const name of [
