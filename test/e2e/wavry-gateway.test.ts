@@ -302,6 +302,34 @@ describe('gateway fixture', () => {
     caller.close();
   });
 
+  it('release 0.1.0 removes only the closing socket\'s own entry, so the newer connection stays reachable', async () => {
+    const fixedPort = await freePort();
+    await using _fixed = await startFixture(
+      'gateway',
+      {
+        ...env({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_URL: 'http://127.0.0.1:9' }),
+        WAVRY_GATEWAY_BIND_ADDR: `127.0.0.1:${fixedPort}`,
+      },
+      { readyUrl: `http://127.0.0.1:${fixedPort}/health` },
+    );
+    const open = async (username: string) => {
+      const client = await WsClient.open(`ws://127.0.0.1:${fixedPort}/ws`);
+      clients.push(client);
+      client.send({ type: 'Bind', payload: { token: await userToken(username) } });
+      expect(await client.next()).toEqual({ type: 'Bound' });
+      return client;
+    };
+    const first = await open('dave');
+    const second = await open('dave');
+    const caller = await open('erica');
+    expect(await first.next()).toMatchObject({ type: 'Error' });
+    first.close();
+    await first.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'dHdv' } });
+    expect(await second.next()).toMatchObject({ type: 'OFFER_RIFT', payload: { target_username: 'erica' } });
+  });
+
   it('grants embedded relay sessions: peers bind slots (a second client takes the free host slot) and forward', async () => {
     const erin = await bound('erin');
     const frank = await bound('frank');
