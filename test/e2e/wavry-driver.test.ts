@@ -215,6 +215,25 @@ thresholds:
     expect(target.lease_rejects).toMatchObject({ count: 0 });
   });
 
+  it('shows the skew rejects of a relay whose clock runs 3 s behind the master', async () => {
+    const report = await run(
+      'wavry-relay-skew',
+      stack({ relay: ', env: { DRILL_CLOCK_OFFSET_MS: "-3000" }' }) +
+        workload(
+          `  hosts: [host-a]
+  relayShare: 1
+  handshakeAttempts: 3
+  handshakeInterval: 500ms`,
+          'rate: 2, duration: 2s',
+          '2s',
+        ),
+    );
+    const s = report.slis;
+    // Leases are issued "now" by the master: to the relay their iat and nbf lie 3 s ahead, which pasetors refuses.
+    expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
+    expect(s.lease_rejects_InvalidSignature).toMatchObject({ count: 4 });
+  });
+
   it('at 0.0.5 as upstream has it, relayed viewers are ACKed by the embedded relay but no host ever joins', async () => {
     const report = await run(
       'wavry-upstream-relay',
