@@ -138,8 +138,9 @@ describe('gateway fixture', () => {
   };
   const health = async () => (await (await fetch(`${base}/health`)).json()) as GatewayHealth;
   const bound = async (username: string, dialect: 'adjacent' | 'flat' = 'adjacent') => {
-    const client = await connect();
+    // The token first: the bind timeout here is 0.3 s, and signing up (password hashing) can take longer.
     const token = await userToken(username);
+    const client = await connect();
     client.send(dialect === 'adjacent' ? { type: 'Bind', payload: { token } } : { type: 'BIND', token });
     expect(await client.next()).toEqual({ type: dialect === 'adjacent' ? 'Bound' : 'BOUND' });
     return client;
@@ -313,9 +314,10 @@ describe('gateway fixture', () => {
       { readyUrl: `http://127.0.0.1:${fixedPort}/health` },
     );
     const open = async (username: string) => {
+      const token = await userToken(username);
       const client = await WsClient.open(`ws://127.0.0.1:${fixedPort}/ws`);
       clients.push(client);
-      client.send({ type: 'Bind', payload: { token: await userToken(username) } });
+      client.send({ type: 'Bind', payload: { token } });
       expect(await client.next()).toEqual({ type: 'Bound' });
       return client;
     };
@@ -356,6 +358,27 @@ describe('gateway fixture', () => {
     }
     erin.close();
     frank.close();
+  });
+
+  it('drops what one IP sends the embedded relay beyond 2000 packets a second, unanswered', async () => {
+    const erin = await bound('erin');
+    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'nobody-online' } });
+    const grant = ((await erin.next()) as { payload: { addr: string } }).payload;
+    const flooder = await udpSocket('127.0.3.8');
+    let acks = 0;
+    flooder.on('message', () => (acks += 1));
+    try {
+      // 2100 renews in about 0.3 s, paced so no socket buffer overflows: each would be ACKed, but 100 are over the limit.
+      for (let i = 0; i < 2_100; i += 1) {
+        flooder.send(encodePacket(PACKET_TYPE.LeaseRenew, randomUUID()), portOf(grant.addr), '127.0.0.1');
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 15));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(acks).toBe(2_000);
+    } finally {
+      flooder.close();
+    }
+    erin.close();
   });
 
   it('bans an IP from the embedded relay for 300 s after 5 failed presentations', async () => {
