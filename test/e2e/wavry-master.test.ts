@@ -43,7 +43,7 @@ class WsClient {
     });
   }
   static open(url: string): Promise<WsClient> {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { origin: 'http://localhost:1420' });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new WsClient(socket)));
       socket.once('error', reject);
@@ -265,6 +265,13 @@ describe('master fixture', () => {
     requester.send({ type: 'CANDIDATE', target_username: 'user_nobody', candidate: 'probe' });
     requester.socketSend('not json');
     expect(await requester.pending()).toBe(0);
+    // No Origin, or one not on the list: 403 at the upgrade.
+    for (const origin of [undefined, 'http://elsewhere.example']) {
+      const refused = new WebSocket(`${base.replace('http', 'ws')}/ws`, origin ? { origin } : {});
+      const status = await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      refused.terminate();
+      expect(status).toBe(403);
+    }
     const unbound = await WsClient.open(`${base.replace('http', 'ws')}/ws`);
     cleanups.push(() => unbound.close());
     unbound.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });

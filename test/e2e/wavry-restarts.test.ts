@@ -60,7 +60,7 @@ function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promis
 async function requestRelay(masterHttp: string): Promise<[RelayCredentials, RelayCredentials]> {
   const open = () =>
     new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://${masterHttp}/ws`);
+      const socket = new WebSocket(`ws://${masterHttp}/ws`, { origin: 'http://localhost:1420' });
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);
     });
