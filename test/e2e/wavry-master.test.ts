@@ -350,6 +350,29 @@ describe('master fixture', () => {
     expect((await register(base, 'r-sybil-1', '127.0.0.2:5001')).status).toBe(200);
   });
 
+  it('picks relays at random by weight, not always the best scored one', async () => {
+    const { base } = master;
+    await register(base, 'r-idle', '127.0.0.4:4001');
+    await register(base, 'r-busy', '127.0.0.4:4002');
+    cleanups.push(keepAlive(base, 'r-idle', 0), keepAlive(base, 'r-busy', 50));
+    await until(
+      async () => [await stateOf(base, 'r-idle'), await stateOf(base, 'r-busy')],
+      (states) => states.every((state) => state === 'Active'),
+      'both relays Active',
+    );
+    const client = await WsClient.open(`${base.replace('http', 'ws')}/ws`);
+    cleanups.push(() => client.close());
+    const picked = new Set<string>();
+    // A new user per request (the lease limit is per user); weights 11.75 (idle) and 10 (busy) over the others'.
+    for (let i = 0; i < 24; i += 1) {
+      await client.bind(`pick${String(i).padStart(4, '0')}-user`);
+      client.send({ type: 'REQUEST_RELAY', target_username: 'user_nobody' });
+      const reply = await client.next();
+      if (reply.type === 'RELAY_CREDENTIALS') picked.add(reply.relay_id);
+    }
+    expect(picked.has('r-idle') && picked.has('r-busy')).toBe(true);
+  });
+
   it('release 0.1.0 gives the requester the client lease and says when no relay is free; a short admin token disables admin', async () => {
     const other = await startMaster({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')), ADMIN_PANEL_TOKEN: 'too-short' });
     cleanups.push(() => void other.fixture.stop());
