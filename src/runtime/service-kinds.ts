@@ -50,12 +50,20 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
   },
   gateway: {
-    ports: { http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' } },
+    ports: {
+      http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' },
+      relay: { protocol: 'udp', env: 'WAVRY_GATEWAY_RELAY_BIND_ADDR', format: 'host:port' },
+    },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
     // The token store lives in the service's own folder, so it survives a restart as the real SQLite file does.
-    // The real host sends no Origin header; the gateway would refuse it without this.
-    env: { WAVRY_GATEWAY_DB: '${dataDir}/gateway.db', WAVRY_WS_ALLOW_MISSING_ORIGIN: '1' },
+    // The real host sends no Origin header; the gateway would refuse it without this. The embedded relay is
+    // announced at its own port (the real gateway announces 127.0.0.1:3478 unless told otherwise).
+    env: {
+      WAVRY_GATEWAY_DB: '${dataDir}/gateway.db',
+      WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
+      WAVRY_RELAY_PUBLIC_ADDR: '127.0.0.1:${ports.relay}',
+    },
     linkEnv: { master: { WAVRY_MASTER_URL: 'http://${target.http}' } },
   },
   master: {

@@ -107,6 +107,7 @@ async function relayReply(socket: dgram.Socket, relay: string, packet: Buffer, t
 describe('gateway fixture', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-gateway-test-'));
   let port: number;
+  let relayPort: number;
   let gateway: FixtureProcess;
   let base: string;
   let ws: string;
@@ -119,7 +120,8 @@ describe('gateway fixture', () => {
   const env = (extra: Record<string, string> = {}) => ({
     WAVRY_GATEWAY_BIND_ADDR: `127.0.0.1:${port}`,
     WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
-    WAVRY_GATEWAY_RELAY_BIND_ADDR: '127.0.0.1:0',
+    WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${relayPort}`,
+    WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${relayPort}`,
     WAVRY_WS_BIND_TIMEOUT_SECS: '0.3',
     WAVRY_WS_MAX_PER_IP: '6',
     WAVRY_AUTH_RATE_LIMIT: '100',
@@ -148,6 +150,7 @@ describe('gateway fixture', () => {
 
   beforeAll(async () => {
     port = await freePort();
+    relayPort = await freePort('udp');
     base = `http://127.0.0.1:${port}`;
     ws = `ws://127.0.0.1:${port}/ws`;
     gateway = await startFixture('gateway', env(), { readyUrl: `${base}/health` });
@@ -368,13 +371,17 @@ describe('gateway fixture', () => {
     let acks = 0;
     flooder.on('message', () => (acks += 1));
     try {
-      // 2100 renews in about 0.3 s, paced so no socket buffer overflows: each would be ACKed, but 100 are over the limit.
-      for (let i = 0; i < 2_100; i += 1) {
+      // 3000 renews in about 0.4 s, each of which would be ACKed: at most 2000 are. (A busy machine may lose some
+      // datagrams on the way too, hence the floor well above what losses could explain but far below 3000.)
+      const startedMs = Date.now();
+      for (let i = 0; i < 3_000; i += 1) {
         flooder.send(encodePacket(PACKET_TYPE.LeaseRenew, randomUUID()), portOf(grant.addr), '127.0.0.1');
-        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 15));
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 10));
       }
+      expect(Date.now() - startedMs, 'the flood must fit in one 1 s window').toBeLessThan(900);
       await new Promise((r) => setTimeout(r, 300));
-      expect(acks).toBe(2_000);
+      expect(acks).toBeLessThanOrEqual(2_000);
+      expect(acks).toBeGreaterThan(1_500);
     } finally {
       flooder.close();
     }

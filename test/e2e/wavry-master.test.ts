@@ -368,7 +368,7 @@ describe('master fixture', () => {
       await client.bind(`pick${String(i).padStart(4, '0')}-user`);
       client.send({ type: 'REQUEST_RELAY', target_username: 'user_nobody' });
       const reply = await client.next();
-      if (reply.type === 'RELAY_CREDENTIALS') picked.add(reply.relay_id);
+      if (reply.type === 'RELAY_CREDENTIALS') picked.add(reply.relay_id ?? '');
     }
     expect(picked.has('r-idle') && picked.has('r-busy')).toBe(true);
   });

@@ -262,10 +262,13 @@ describe('Wavry session through the stack, target design (0.1.0 gateway and host
 describe('Wavry relayed session at 0.0.5: the embedded relay ACKs the viewer, the host never joins', () => {
   it('grants embedded credentials (no relay_id), ACKs the viewer and forwards nothing', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-session-005-'));
+    const relayPort = await freePort('udp');
     await using gateway = await startFixture('gateway', {
       WAVRY_GATEWAY_BIND_ADDR: '127.0.0.1:0',
       WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
       WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
+      WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${relayPort}`,
+      WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${relayPort}`,
     });
     const g = JSON.parse(await gateway.waitForLine(/"event":"listening"/)) as FixtureListening & Record<string, unknown>;
     expect(g['relay_mode']).toBe('embedded');

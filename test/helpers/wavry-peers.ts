@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WavryTargets } from '../../src/load/wavry/wavry-driver.ts';
 import type { FixtureListening, HostReady, MasterHealth } from '../../src/wire/wavry.ts';
+import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from './fixture-process.ts';
 import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
@@ -97,9 +98,12 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
         ...options.relayEnv?.(i),
       }),
     );
+    const embeddedRelayPort = await freePort('udp');
     const gatewayStart = start('gateway', {
       ...sessionRelease,
       WAVRY_GATEWAY_BIND_ADDR: '127.0.0.1:0',
+      WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${embeddedRelayPort}`,
+      WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${embeddedRelayPort}`,
       WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
       WAVRY_MASTER_URL: masterUrl,
       WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
