@@ -1,10 +1,8 @@
 /**
- * The gateway fixture: accounts and tokens (which outlive a restart, unlike websockets), the `/ws` rules
- * (origin, caps, Bind, replacement, error texts), forwarding between the two dialects with the dialect tally,
- * and embedded relay grants that really forward over UDP.
+ * The gateway fixture: accounts and tokens (which outlive a restart, unlike websockets), auth limits and lockout,
+ * the `/ws` rules (origin, caps, Bind, replacement, error texts), forwarding and the dialect tally. The embedded
+ * relay is in wavry-gateway-relay.test.ts.
  */
-import { randomUUID } from 'node:crypto';
-import dgram from 'node:dgram';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,97 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { GatewayAuthMetrics, GatewayAuthResponse, GatewayHealth } from '../../src/wire/wavry.ts';
-import { PACKET_TYPE, decodeHeader, decodeLeaseReject, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { account, ORIGIN, post, WsClient, type Frame } from '../helpers/gateway-ws-client.ts';
 
-const ORIGIN = 'http://localhost:1420';
 const ADMIN_TOKEN = 'admin-token-that-is-long-enough-0123456789';
-type Frame = Record<string, unknown>;
-
-/** A `/ws` client with a receive queue; frames are raw JSON so both dialects can be written exactly. */
-class WsClient {
-  private readonly queue: Frame[] = [];
-  private readonly waiters: ((frame: Frame) => void)[] = [];
-  readonly closed: Promise<number>;
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(frame);
-      else this.queue.push(frame);
-    });
-    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-  }
-  /** Resolves with the client, or rejects with the HTTP status that refused the upgrade. */
-  static open(url: string, origin: string | null = ORIGIN): Promise<WsClient> {
-    const socket = new WebSocket(url, origin ? { origin } : {});
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new WsClient(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-  send(frame: Frame | string): void {
-    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-  next(timeoutMs = 3_000): Promise<Frame> {
-    const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const waiter = (frame: Frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no ws frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-  close(): void {
-    this.socket.terminate();
-  }
-}
-
-const post = (url: string, body: unknown, token?: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-const account = (username: string) => ({
-  email: `${username}@example.test`,
-  password: 'correct-horse-battery',
-  display_name: username,
-  username,
-  public_key: 'ab'.repeat(32),
-});
-
-const udpSocket = (address = '127.0.0.1') =>
-  new Promise<dgram.Socket>((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    socket.bind(0, address, () => resolve(socket));
-  });
-const portOf = (address: string) => Number(address.split(':')[1]);
-const nextPacket = (socket: dgram.Socket) => new Promise<Buffer>((resolve) => socket.once('message', resolve));
-
-/** Sends `packet` to the relay and names its answer: 'ack' or the reject reason. */
-async function relayReply(socket: dgram.Socket, relay: string, packet: Buffer, timeoutMs = 2_000): Promise<string> {
-  const reply = new Promise<Buffer>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no reply from the relay')), timeoutMs);
-    socket.once('message', (message) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-  });
-  socket.send(packet, portOf(relay), '127.0.0.1');
-  const decoded = decodeHeader(await reply);
-  if (!decoded.ok) return 'unreadable';
-  if (decoded.header.type === PACKET_TYPE.LeaseAck) return 'ack';
-  return decodeLeaseReject(decoded.payload) ?? `type ${decoded.header.type}`;
-}
 
 describe('gateway fixture', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-gateway-test-'));
@@ -333,76 +245,6 @@ describe('gateway fixture', () => {
     await new Promise((r) => setTimeout(r, 100));
     caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'dHdv' } });
     expect(await second.next()).toMatchObject({ type: 'OFFER_RIFT', payload: { target_username: 'erica' } });
-  });
-
-  it('grants embedded relay sessions: peers bind slots (a second client takes the free host slot) and forward', async () => {
-    const erin = await bound('erin');
-    const frank = await bound('frank');
-    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'frank' } });
-    const [mine, theirs] = await Promise.all([erin.next(), frank.next()]);
-    expect(mine).toMatchObject({ type: 'RELAY_CREDENTIALS', payload: { token: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    const grant = (mine as { payload: { token: string; addr: string; session_id: string } }).payload;
-    expect(theirs).toEqual({ type: 'RELAY_CREDENTIALS', payload: grant });
-    expect((await health()).active_relay_sessions).toBe(1);
-    const [a, b, c] = await Promise.all([udpSocket(), udpSocket(), udpSocket()]);
-    const relay = grant.addr;
-    try {
-      for (const socket of [a, b]) expect(await relayReply(socket, relay, encodeLeasePresent(grant.session_id, 'client', grant.token))).toBe('ack');
-      expect(await relayReply(c, relay, encodeLeasePresent(grant.session_id, 'client', grant.token))).toBe('SessionFull');
-      const payload = Buffer.alloc(12);
-      payload.writeBigUInt64BE(1n);
-      const forwarded = nextPacket(b);
-      a.send(encodePacket(PACKET_TYPE.Forward, grant.session_id, payload), portOf(relay), '127.0.0.1');
-      expect((await forwarded).subarray(20)).toEqual(payload);
-      // Every renew is ACKed, for a session the relay never granted too.
-      expect(await relayReply(c, relay, encodePacket(PACKET_TYPE.LeaseRenew, randomUUID()))).toBe('ack');
-    } finally {
-      for (const socket of [a, b, c]) socket.close();
-    }
-    erin.close();
-    frank.close();
-  });
-
-  it('drops what one IP sends the embedded relay beyond 2000 packets a second, unanswered', async () => {
-    const erin = await bound('erin');
-    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'nobody-online' } });
-    const grant = ((await erin.next()) as { payload: { addr: string } }).payload;
-    const flooder = await udpSocket('127.0.3.8');
-    let acks = 0;
-    flooder.on('message', () => (acks += 1));
-    try {
-      // 3000 renews in about 0.4 s, each of which would be ACKed: at most 2000 are. (A busy machine may lose some
-      // datagrams on the way too, hence the floor well above what losses could explain but far below 3000.)
-      const startedMs = Date.now();
-      for (let i = 0; i < 3_000; i += 1) {
-        flooder.send(encodePacket(PACKET_TYPE.LeaseRenew, randomUUID()), portOf(grant.addr), '127.0.0.1');
-        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 10));
-      }
-      expect(Date.now() - startedMs, 'the flood must fit in one 1 s window').toBeLessThan(900);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(acks).toBeLessThanOrEqual(2_000);
-      expect(acks).toBeGreaterThan(1_500);
-    } finally {
-      flooder.close();
-    }
-    erin.close();
-  });
-
-  it('bans an IP from the embedded relay for 300 s after 5 failed presentations', async () => {
-    const erin = await bound('erin');
-    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'nobody-online' } });
-    const grant = ((await erin.next()) as { payload: { token: string; addr: string; session_id: string } }).payload;
-    // The striking source address is its own loopback IP, so the ban hits nothing else in this file.
-    const striker = await udpSocket('127.0.3.7');
-    try {
-      for (let i = 0; i < 5; i += 1) {
-        expect(await relayReply(striker, grant.addr, encodeLeasePresent(grant.session_id, 'client', 'f'.repeat(64)))).toBe('InvalidSignature');
-      }
-      await expect(relayReply(striker, grant.addr, encodeLeasePresent(grant.session_id, 'client', grant.token), 400)).rejects.toThrow('no reply');
-    } finally {
-      striker.close();
-    }
-    erin.close();
   });
 
   it('keeps tokens across a restart while websockets drop; release 0.0.6 refuses the flat dialect too', async () => {
