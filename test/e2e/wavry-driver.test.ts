@@ -68,6 +68,21 @@ async function run(name: string, body: string, expectedExit = 0): Promise<Report
   return report;
 }
 
+/** Four sessions (2/s for 2 s, 2 s each), every viewer "behind NAT", 3 × 500 ms handshakes; `extra` adds workload keys. */
+const relayedRun = (name: string, stackYaml: string, extra = '') =>
+  run(
+    name,
+    stackYaml +
+      workload(
+        `  hosts: [host-a]
+  relayShare: 1
+${extra}  handshakeAttempts: 3
+  handshakeInterval: 500ms`,
+        'rate: 2, duration: 2s',
+        '2s',
+      ),
+  );
+
 describe('wavry session workload (drill run)', () => {
   it('runs direct and relayed sessions and reports every SLI with plausible values', async () => {
     const report = await run(
@@ -193,19 +208,7 @@ thresholds:
     // 0.0.5 gives the requester a "server" lease; a viewer presenting it as Client fails the relay's role check,
     // which goes out as InvalidSignature. 0.1.0 (the documented target) gives the requester the client lease.
     const relayed = (master: string) =>
-      run(
-        `wavry-present-as-client-${master.replace(/\./g, '')}`,
-        stack({ master: `, release: "${master}"` }) +
-          workload(
-            `  hosts: [host-a]
-  relayShare: 1
-  presentAs: client
-  handshakeAttempts: 3
-  handshakeInterval: 500ms`,
-            'rate: 2, duration: 2s',
-            '2s',
-          ),
-      );
+      relayedRun(`wavry-present-as-client-${master.replace(/\./g, '')}`, stack({ master: `, release: "${master}"` }), '  presentAs: client\n');
     const today = (await relayed('0.0.5')).slis;
     expect(today.session_setup_success).toMatchObject({ count: 0, total: 4 });
     expect(today.lease_rejects_InvalidSignature).toMatchObject({ count: 4 });
@@ -216,18 +219,7 @@ thresholds:
   });
 
   it('shows the skew rejects of a relay whose clock runs 3 s behind the master', async () => {
-    const report = await run(
-      'wavry-relay-skew',
-      stack({ relay: ', env: { DRILL_CLOCK_OFFSET_MS: "-3000" }' }) +
-        workload(
-          `  hosts: [host-a]
-  relayShare: 1
-  handshakeAttempts: 3
-  handshakeInterval: 500ms`,
-          'rate: 2, duration: 2s',
-          '2s',
-        ),
-    );
+    const report = await relayedRun('wavry-relay-skew', stack({ relay: ', env: { DRILL_CLOCK_OFFSET_MS: "-3000" }' }));
     const s = report.slis;
     // Leases are issued "now" by the master: to the relay their iat and nbf lie 3 s ahead, which pasetors refuses.
     expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
@@ -235,18 +227,7 @@ thresholds:
   });
 
   it('at 0.0.5 as upstream has it, relayed viewers are ACKed by the embedded relay but no host ever joins', async () => {
-    const report = await run(
-      'wavry-upstream-relay',
-      stack({ sessionRelease: '0.0.5' }) +
-        workload(
-          `  hosts: [host-a]
-  relayShare: 1
-  handshakeAttempts: 3
-  handshakeInterval: 500ms`,
-          'rate: 2, duration: 2s',
-          '2s',
-        ),
-    );
+    const report = await relayedRun('wavry-upstream-relay', stack({ sessionRelease: '0.0.5' }));
     const s = report.slis;
     expect(s.leases_issued).toMatchObject({ count: 4 });
     expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
