@@ -148,7 +148,8 @@ describe('gateway fixture', () => {
     await expect(WsClient.open(ws, 'https://elsewhere.example')).rejects.toThrow('status 403');
     const open = await Promise.all(Array.from({ length: 6 }, () => connect()));
     await expect(WsClient.open(ws)).rejects.toThrow('status 429');
-    expect((await health()).active_ws_connections).toBe(6);
+    // The health counts bound users (the connection map), not sockets: none of these has bound.
+    expect((await health()).active_ws_connections).toBe(0);
     for (const client of open) client.close();
     await Promise.all(open.map((c) => c.closed));
   });
@@ -191,6 +192,7 @@ describe('gateway fixture', () => {
     expect(await bob.next()).toEqual({ type: 'Error', payload: { message: 'Unsupported client message type' } });
 
     const after = await health();
+    expect(after.active_ws_connections - before.active_ws_connections).toBe(2);
     expect(after.signal_dialects!.adjacent - before.signal_dialects!.adjacent).toBe(2);
     expect(after.signal_dialects!.rejected - before.signal_dialects!.rejected).toBe(1);
     const prometheus = await (await fetch(`${base}/metrics/prometheus`)).text();
