@@ -50,20 +50,33 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     },
   },
   gateway: {
-    ports: { http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' } },
+    ports: {
+      http: { protocol: 'tcp', env: 'WAVRY_GATEWAY_BIND_ADDR', format: 'host:port' },
+      relay: { protocol: 'udp', env: 'WAVRY_GATEWAY_RELAY_BIND_ADDR', format: 'host:port' },
+    },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
     // The token store lives in the service's own folder, so it survives a restart as the real SQLite file does.
-    // The real host sends no Origin header; the gateway would refuse it without this.
-    env: { WAVRY_GATEWAY_DB: '${dataDir}/gateway.db', WAVRY_WS_ALLOW_MISSING_ORIGIN: '1' },
+    // The real host sends no Origin header; the gateway would refuse it without this. The embedded relay is
+    // announced at its own port (the real gateway announces 127.0.0.1:3478 unless told otherwise).
+    env: {
+      WAVRY_GATEWAY_DB: '${dataDir}/gateway.db',
+      WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
+      WAVRY_RELAY_PUBLIC_ADDR: '127.0.0.1:${ports.relay}',
+    },
     linkEnv: { master: { WAVRY_MASTER_URL: 'http://${target.http}' } },
   },
   master: {
     ports: { http: { protocol: 'tcp', env: 'WAVRY_MASTER_LISTEN', format: 'host:port' } },
     mainPort: 'http',
     readiness: { port: 'http', path: '/health' },
-    // A provisioned key kept in the service folder (so restarts keep it) and an admin token drills can use.
-    env: { WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key', ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123' },
+    // A provisioned key kept in the service folder (so restarts keep it; the fixture writes it at the first start,
+    // where the real master would panic on the missing file) and an admin token drills can use.
+    env: {
+      WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key',
+      DRILL_MASTER_KEY_FILE_CREATE: '1',
+      ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123',
+    },
     linkEnv: {},
   },
   relay: {

@@ -76,6 +76,14 @@ export interface LeaseClaims {
   rid: string;
   /** Signing key id. */
   kid: string;
+  /** wavry_id again, as an extra claim (the relay reads `sub`). */
+  wavry_id: string;
+  /** Registered PASETO claims set by pasetors' `Claims::new()`: issue time (RFC 3339). */
+  iat: string;
+  /** Registered claim: issue time (not before). */
+  nbf: string;
+  /** Registered claim: issue time plus one hour, whatever the lease TTL. */
+  exp: string;
   iat_rfc3339: string;
   /** Issue time minus 5 s. */
   nbf_rfc3339: string;

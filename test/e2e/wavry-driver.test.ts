@@ -23,22 +23,27 @@ interface StackOptions {
   master?: string;
   relay?: string;
   hostB?: string;
+  /** Gateway and hosts: "0.1.0" (default here) is the target design that relays through the master with hosts presenting. */
+  sessionRelease?: string;
 }
 
-const stack = (options: StackOptions = {}) => `release: 0.0.5
+const stack = (options: StackOptions = {}) => {
+  const session = `release: "${options.sessionRelease ?? '0.1.0'}"`;
+  return `release: 0.0.5
 seed: 4
 services:
   master: { kind: master${options.master ?? ''} }
   relay: { kind: relay${options.relay ?? ''} }
-  gateway: { kind: gateway }
-  host-a: { kind: host }
-  host-b: { kind: host${options.hostB ?? ''} }
+  gateway: { kind: gateway, ${session} }
+  host-a: { kind: host, ${session} }
+  host-b: { kind: host, ${session}${options.hostB ?? ''} }
 links:
   - { from: relay, to: master }
   - { from: gateway, to: master }
   - { from: host-a, to: gateway }
   - { from: host-b, to: gateway }
 `;
+};
 
 /** Eight sessions (2/s for 4 s), 3 s each at 50 inputs/s, 2 control-plane relays; `extra` adds workload keys. */
 const workload = (extra: string, load = 'rate: 2, duration: 4s', sessionDuration = '3s') => `
@@ -62,6 +67,21 @@ async function run(name: string, body: string, expectedExit = 0): Promise<Report
   expect(code, output).toBe(expectedExit);
   return report;
 }
+
+/** Four sessions (2/s for 2 s, 2 s each), every viewer "behind NAT", 3 × 500 ms handshakes; `extra` adds workload keys. */
+const relayedRun = (name: string, stackYaml: string, extra = '') =>
+  run(
+    name,
+    stackYaml +
+      workload(
+        `  hosts: [host-a]
+  relayShare: 1
+${extra}  handshakeAttempts: 3
+  handshakeInterval: 500ms`,
+        'rate: 2, duration: 2s',
+        '2s',
+      ),
+  );
 
 describe('wavry session workload (drill run)', () => {
   it('runs direct and relayed sessions and reports every SLI with plausible values', async () => {
@@ -188,19 +208,7 @@ thresholds:
     // 0.0.5 gives the requester a "server" lease; a viewer presenting it as Client fails the relay's role check,
     // which goes out as InvalidSignature. 0.1.0 (the documented target) gives the requester the client lease.
     const relayed = (master: string) =>
-      run(
-        `wavry-present-as-client-${master.replace(/\./g, '')}`,
-        stack({ master: `, release: "${master}"` }) +
-          workload(
-            `  hosts: [host-a]
-  relayShare: 1
-  presentAs: client
-  handshakeAttempts: 3
-  handshakeInterval: 500ms`,
-            'rate: 2, duration: 2s',
-            '2s',
-          ),
-      );
+      relayedRun(`wavry-present-as-client-${master.replace(/\./g, '')}`, stack({ master: `, release: "${master}"` }), '  presentAs: client\n');
     const today = (await relayed('0.0.5')).slis;
     expect(today.session_setup_success).toMatchObject({ count: 0, total: 4 });
     expect(today.lease_rejects_InvalidSignature).toMatchObject({ count: 4 });
@@ -208,6 +216,23 @@ thresholds:
     expect(target.session_setup_success).toMatchObject({ count: 4, total: 4 });
     expect(target.relay_share).toMatchObject({ count: 4, total: 4 });
     expect(target.lease_rejects).toMatchObject({ count: 0 });
+  });
+
+  it('shows the skew rejects of a relay whose clock runs 3 s behind the master', async () => {
+    const report = await relayedRun('wavry-relay-skew', stack({ relay: ', env: { DRILL_CLOCK_OFFSET_MS: "-3000" }' }));
+    const s = report.slis;
+    // Leases are issued "now" by the master: to the relay their iat and nbf lie 3 s ahead, which pasetors refuses.
+    expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
+    expect(s.lease_rejects_InvalidSignature).toMatchObject({ count: 4 });
+  });
+
+  it('at 0.0.5 as upstream has it, relayed viewers are ACKed by the embedded relay but no host ever joins', async () => {
+    const report = await relayedRun('wavry-upstream-relay', stack({ sessionRelease: '0.0.5' }));
+    const s = report.slis;
+    expect(s.leases_issued).toMatchObject({ count: 4 });
+    expect(s.session_setup_success).toMatchObject({ count: 0, total: 4 });
+    expect(s.handshake_failures_relay_unreachable).toMatchObject({ count: 4 });
+    expect(s.lease_rejects).toMatchObject({ count: 0 });
   });
 
   it('measures UDP loss injected on the relay path within tolerance', async () => {

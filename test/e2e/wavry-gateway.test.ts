@@ -1,86 +1,25 @@
 /**
- * The gateway fixture: accounts and tokens (which outlive a restart, unlike websockets), the `/ws` rules
- * (origin, caps, Bind, replacement, error texts), forwarding between the two dialects with the dialect tally,
- * and embedded relay grants that really forward over UDP.
+ * The gateway fixture: accounts and tokens (which outlive a restart, unlike websockets), auth limits and lockout,
+ * the `/ws` rules (origin, caps, Bind, replacement, error texts), forwarding and the dialect tally. The embedded
+ * relay is in wavry-gateway-relay.test.ts.
  */
-import dgram from 'node:dgram';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { GatewayAuthMetrics, GatewayAuthResponse, GatewayHealth } from '../../src/wire/wavry.ts';
-import { PACKET_TYPE, decodeHeader, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { account, ORIGIN, post, WsClient, type Frame } from '../helpers/gateway-ws-client.ts';
 
-const ORIGIN = 'http://localhost:1420';
 const ADMIN_TOKEN = 'admin-token-that-is-long-enough-0123456789';
-type Frame = Record<string, unknown>;
-
-/** A `/ws` client with a receive queue; frames are raw JSON so both dialects can be written exactly. */
-class WsClient {
-  private readonly queue: Frame[] = [];
-  private readonly waiters: ((frame: Frame) => void)[] = [];
-  readonly closed: Promise<number>;
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(frame);
-      else this.queue.push(frame);
-    });
-    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-  }
-  /** Resolves with the client, or rejects with the HTTP status that refused the upgrade. */
-  static open(url: string, origin: string | null = ORIGIN): Promise<WsClient> {
-    const socket = new WebSocket(url, origin ? { origin } : {});
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new WsClient(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
-      socket.once('error', reject);
-    });
-  }
-  send(frame: Frame | string): void {
-    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-  next(timeoutMs = 3_000): Promise<Frame> {
-    const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const waiter = (frame: Frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no ws frame within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-  close(): void {
-    this.socket.terminate();
-  }
-}
-
-const post = (url: string, body: unknown, token?: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-const account = (username: string) => ({
-  email: `${username}@example.test`,
-  password: 'correct-horse-battery',
-  display_name: username,
-  username,
-  public_key: 'ab'.repeat(32),
-});
 
 describe('gateway fixture', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-gateway-test-'));
   let port: number;
+  let relayPort: number;
   let gateway: FixtureProcess;
   let base: string;
   let ws: string;
@@ -93,7 +32,8 @@ describe('gateway fixture', () => {
   const env = (extra: Record<string, string> = {}) => ({
     WAVRY_GATEWAY_BIND_ADDR: `127.0.0.1:${port}`,
     WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
-    WAVRY_GATEWAY_RELAY_BIND_ADDR: '127.0.0.1:0',
+    WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${relayPort}`,
+    WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${relayPort}`,
     WAVRY_WS_BIND_TIMEOUT_SECS: '0.3',
     WAVRY_WS_MAX_PER_IP: '6',
     WAVRY_AUTH_RATE_LIMIT: '100',
@@ -112,8 +52,9 @@ describe('gateway fixture', () => {
   };
   const health = async () => (await (await fetch(`${base}/health`)).json()) as GatewayHealth;
   const bound = async (username: string, dialect: 'adjacent' | 'flat' = 'adjacent') => {
-    const client = await connect();
+    // The token first: the bind timeout here is 0.3 s, and signing up (password hashing) can take longer.
     const token = await userToken(username);
+    const client = await connect();
     client.send(dialect === 'adjacent' ? { type: 'Bind', payload: { token } } : { type: 'BIND', token });
     expect(await client.next()).toEqual({ type: dialect === 'adjacent' ? 'Bound' : 'BOUND' });
     return client;
@@ -121,6 +62,7 @@ describe('gateway fixture', () => {
 
   beforeAll(async () => {
     port = await freePort();
+    relayPort = await freePort('udp');
     base = `http://127.0.0.1:${port}`;
     ws = `ws://127.0.0.1:${port}/ws`;
     gateway = await startFixture('gateway', env(), { readyUrl: `${base}/health` });
@@ -151,23 +93,54 @@ describe('gateway fixture', () => {
     const login = await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' });
     expect(login.status).toBe(200);
     const session = ((await login.json()) as GatewayAuthResponse).token;
-    expect((await post(`${base}/auth/logout`, {}, session)).status).toBe(200);
-    expect((await post(`${base}/auth/logout`, {}, session)).status).toBe(401);
+    const logout = async (token?: string) => {
+      const response = await post(`${base}/auth/logout`, {}, token);
+      return [response.status, await response.json()];
+    };
+    expect(await logout(session)).toEqual([200, { revoked: true }]);
+    expect(await logout(session)).toEqual([200, { revoked: false }]);
+    expect(await logout()).toEqual([400, { error: 'Missing bearer token' }]);
 
-    expect((await post(`${base}/admin/api/sessions/ban`, { username: 'carol', reason: 'drill' }, ADMIN_TOKEN)).status).toBe(200);
+    const ban = await post(`${base}/admin/api/ban`, { user_id: body.user_id, reason: 'drill' }, ADMIN_TOKEN);
+    expect([ban.status, await ban.json()]).toEqual([200, { success: true }]);
     const banned = await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' });
     expect([banned.status, await banned.json()]).toEqual([403, { error: 'Account suspended: drill' }]);
+    expect((await post(`${base}/admin/api/unban`, { user_id: body.user_id }, ADMIN_TOKEN)).status).toBe(200);
+    expect((await post(`${base}/auth/login`, { email: 'carol@example.test', password: 'correct-horse-battery' })).status).toBe(200);
 
     const metrics = (await (await fetch(`${base}/metrics/auth`)).json()) as GatewayAuthMetrics;
     expect(metrics).toMatchObject({
       register_attempts: 5,
       register_success: 1,
-      validation_errors: 3,
-      login_attempts: 3,
-      login_success: 1,
-      logout_success: 1,
+      validation_errors: 4,
+      login_attempts: 4,
+      login_success: 2,
+      logout_success: 2,
     });
-    expect(metrics.auth_failures).toBe(2);
+    expect(metrics.auth_failures).toBe(1);
+  });
+
+  it('locks an account out after 5 failed logins', async () => {
+    await userToken('hank');
+    // From its own loopback address, so the IP lockout it causes touches no other test.
+    const from = (body: unknown, route = 'login') =>
+      new Promise<number>((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = http.request(
+          `${base}/auth/${route}`,
+          { method: 'POST', localAddress: '127.0.3.9', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(data);
+      });
+    for (let i = 0; i < 5; i += 1) expect(await from({ email: 'hank@example.test', password: 'wrong-password-here' })).toBe(401);
+    // Locked now, even with the right password, for 15 minutes after the last failure.
+    expect(await from({ email: 'hank@example.test', password: 'correct-horse-battery' })).toBe(429);
+    expect(await from(account('hank-two'), 'register')).toBe(201);
   });
 
   it('checks the Origin and caps websockets per IP', async () => {
@@ -175,7 +148,8 @@ describe('gateway fixture', () => {
     await expect(WsClient.open(ws, 'https://elsewhere.example')).rejects.toThrow('status 403');
     const open = await Promise.all(Array.from({ length: 6 }, () => connect()));
     await expect(WsClient.open(ws)).rejects.toThrow('status 429');
-    expect((await health()).active_ws_connections).toBe(6);
+    // The health counts bound users (the connection map), not sockets: none of these has bound.
+    expect((await health()).active_ws_connections).toBe(0);
     for (const client of open) client.close();
     await Promise.all(open.map((c) => c.closed));
   });
@@ -200,83 +174,82 @@ describe('gateway fixture', () => {
     await late.closed;
   });
 
-  it('binds in both dialects, counts them, and forwards with target_username rewritten to the sender', async () => {
+  it('binds only the adjacent dialect at 0.0.5, forwards with target_username rewritten, drops messages to absent users', async () => {
     const before = await health();
-    const alice = await bound('alice', 'adjacent');
-    const bob = await bound('bob', 'flat');
+    const alice = await bound('alice');
+    const bob = await bound('bob');
+    const flat = await connect();
+    flat.send({ type: 'BIND', token: await userToken('bob') });
+    expect(await flat.next()).toEqual({ type: 'Error', payload: { message: 'Invalid JSON' } });
+    await flat.closed;
     alice.send({ type: 'OFFER_RIFT', payload: { target_username: 'bob', hello_base64: 'aGVsbG8=' } });
-    expect(await bob.next()).toEqual({ type: 'OFFER_RIFT', target_username: 'alice', hello_base64: 'aGVsbG8=' });
-    bob.send({ type: 'ANSWER_RIFT', target_username: 'alice', ack_base64: 'YWNr' });
-    expect(await alice.next()).toEqual({ type: 'ANSWER_RIFT', payload: { target_username: 'bob', ack_base64: 'YWNr' } });
+    expect(await bob.next()).toEqual({ type: 'OFFER_RIFT', payload: { target_username: 'alice', hello_base64: 'aGVsbG8=' } });
     alice.send({ type: 'Candidate', payload: { target_username: 'bob', candidate: 'c1' } });
-    expect(await bob.next()).toEqual({ type: 'CANDIDATE', target_username: 'alice', candidate: 'c1' });
-    bob.send({ type: 'OFFER', target_username: 'nobody', sdp: 'v=0' });
-    expect(await bob.next()).toEqual({ type: 'ERROR', message: 'User not online' });
+    expect(await bob.next()).toEqual({ type: 'Candidate', payload: { target_username: 'alice', candidate: 'c1' } });
+    // A target that is not connected: the gateway only logs it, so the next answer is the one to what follows.
+    bob.send({ type: 'Offer', payload: { target_username: 'nobody', sdp: 'v=0' } });
+    bob.send({ type: 'Bound' });
+    expect(await bob.next()).toEqual({ type: 'Error', payload: { message: 'Unsupported client message type' } });
 
     const after = await health();
-    expect(after.signal_dialects!.adjacent - before.signal_dialects!.adjacent).toBe(1);
-    expect(after.signal_dialects!.flat - before.signal_dialects!.flat).toBe(1);
+    expect(after.active_ws_connections - before.active_ws_connections).toBe(2);
+    expect(after.signal_dialects!.adjacent - before.signal_dialects!.adjacent).toBe(2);
+    expect(after.signal_dialects!.rejected - before.signal_dialects!.rejected).toBe(1);
     const prometheus = await (await fetch(`${base}/metrics/prometheus`)).text();
     expect(prometheus).toMatch(/^wavry_gateway_websocket_connections \d+$/m);
-    expect(prometheus).toMatch(/^wavry_gateway_signal_binds_total\{dialect="flat"\} [1-9]\d*$/m);
+    expect(prometheus).toMatch(/^wavry_gateway_signal_binds_total\{dialect="adjacent"\} [1-9]\d*$/m);
     alice.close();
     bob.close();
   });
 
-  it('replaces an older connection when the same user binds again', async () => {
+  it('replacing a connection leaves the older socket open; when it closes, the newer one becomes unreachable', async () => {
     const first = await bound('dave');
     const second = await bound('dave');
     expect(await first.next()).toEqual({ type: 'Error', payload: { message: 'Session replaced by a newer connection' } });
+    expect(first.socket.readyState).toBe(WebSocket.OPEN);
+    const caller = await bound('erica');
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'b25l' } });
+    expect(await second.next()).toMatchObject({ type: 'OFFER_RIFT' });
+    first.close();
     await first.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'dHdv' } });
+    await expect(second.next(500)).rejects.toThrow('no ws frame');
     expect(second.socket.readyState).toBe(WebSocket.OPEN);
     second.close();
+    caller.close();
   });
 
-  it('grants embedded relay sessions that forward between the two peers', async () => {
-    const erin = await bound('erin', 'adjacent');
-    const frank = await bound('frank', 'flat');
-    erin.send({ type: 'REQUEST_RELAY', payload: { target_username: 'frank' } });
-    const [mine, theirs] = await Promise.all([erin.next(), frank.next()]);
-    expect(mine).toMatchObject({ type: 'RELAY_CREDENTIALS', payload: { token: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    const grant = (mine as { payload: { token: string; addr: string; session_id: string } }).payload;
-    expect(theirs).toEqual({ type: 'RELAY_CREDENTIALS', ...grant });
-    expect((await health()).active_relay_sessions).toBe(1);
-
-    const [a, b] = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<dgram.Socket>((resolve) => {
-            const socket = dgram.createSocket('udp4');
-            socket.bind(0, '127.0.0.1', () => resolve(socket));
-          }),
-      ),
+  it('release 0.1.0 removes only the closing socket\'s own entry, so the newer connection stays reachable', async () => {
+    const fixedPort = await freePort();
+    await using _fixed = await startFixture(
+      'gateway',
+      {
+        ...env({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_URL: 'http://127.0.0.1:9' }),
+        WAVRY_GATEWAY_BIND_ADDR: `127.0.0.1:${fixedPort}`,
+      },
+      { readyUrl: `http://127.0.0.1:${fixedPort}/health` },
     );
-    const [host, relayPort] = grant.addr.split(':') as [string, string];
-    const nextPacket = (socket: dgram.Socket) => new Promise<Buffer>((resolve) => socket.once('message', resolve));
-    try {
-      for (const [socket, role] of [
-        [a!, 'client'],
-        [b!, 'server'],
-      ] as const) {
-        const reply = nextPacket(socket);
-        socket.send(encodeLeasePresent(grant.session_id, role, grant.token), Number(relayPort), host);
-        const decoded = decodeHeader(await reply);
-        expect(decoded.ok && decoded.header.type).toBe(PACKET_TYPE.LeaseAck);
-      }
-      const payload = Buffer.alloc(12);
-      payload.writeBigUInt64BE(1n);
-      const forwarded = nextPacket(b!);
-      a!.send(encodePacket(PACKET_TYPE.Forward, grant.session_id, payload), Number(relayPort), host);
-      expect((await forwarded).subarray(20)).toEqual(payload);
-    } finally {
-      a!.close();
-      b!.close();
-    }
-    erin.close();
-    frank.close();
+    const open = async (username: string) => {
+      const token = await userToken(username);
+      const client = await WsClient.open(`ws://127.0.0.1:${fixedPort}/ws`);
+      clients.push(client);
+      client.send({ type: 'Bind', payload: { token } });
+      expect(await client.next()).toEqual({ type: 'Bound' });
+      return client;
+    };
+    const first = await open('dave');
+    const second = await open('dave');
+    const caller = await open('erica');
+    expect(await first.next()).toMatchObject({ type: 'Error' });
+    first.close();
+    await first.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    caller.send({ type: 'OFFER_RIFT', payload: { target_username: 'dave', hello_base64: 'dHdv' } });
+    expect(await second.next()).toMatchObject({ type: 'OFFER_RIFT', payload: { target_username: 'erica' } });
   });
 
-  it('keeps tokens across a restart while websockets drop; release 0.0.6 refuses the flat dialect', async () => {
+  it('keeps tokens across a restart while websockets drop; release 0.0.6 refuses the flat dialect too', async () => {
     const grace = await bound('grace');
     const token = await userToken('grace');
     await gateway.stop();
@@ -297,9 +270,12 @@ describe('gateway fixture', () => {
     await bound('alice');
     const third = await connect();
     third.send({ type: 'Bind', payload: { token: await userToken('dave') } });
-    expect(await third.next()).toEqual({ type: 'Error', payload: { message: 'Rate limit exceeded' } });
+    expect(await third.next()).toEqual({ type: 'Error', payload: { message: 'Bind rate limit exceeded' } });
 
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(200);
     expect((await post(`${base}/auth/login`, { email: 'grace@example.test', password: 'correct-horse-battery' })).status).toBe(429);
+    // One bucket per route: the login bucket is spent (1 a minute here), the register bucket is not.
+    expect((await post(`${base}/auth/register`, account('ivy'))).status).toBe(201);
+    expect((await post(`${base}/auth/register`, account('ivan'))).status).toBe(429);
   });
 });

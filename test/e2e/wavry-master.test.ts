@@ -16,6 +16,7 @@ import type {
 import { keyPairFromSeed } from '../../fixtures/wavry-common/ed25519-keys.ts';
 import { verifyV4Public } from '../../fixtures/wavry-common/paseto-v4.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb';
 const KEY_ID = 'kdrill-master-test';
@@ -42,7 +43,7 @@ class WsClient {
     });
   }
   static open(url: string): Promise<WsClient> {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { origin: 'http://localhost:1420' });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new WsClient(socket)));
       socket.once('error', reject);
@@ -51,6 +52,9 @@ class WsClient {
   send(message: FlatSignal): void {
     this.socket.send(JSON.stringify(message));
   }
+  socketSend(raw: string): void {
+    this.socket.send(raw);
+  }
   /** The master does not answer BIND; a pong after it shows the BIND was handled (frames are handled in order). */
   bind(token: string): Promise<void> {
     this.send({ type: 'BIND', token });
@@ -58,6 +62,14 @@ class WsClient {
       this.socket.once('pong', () => resolve());
       this.socket.ping();
     });
+  }
+  /** Messages received by the time a ping sent now comes back (the master handles a socket's frames in order). */
+  async pending(): Promise<number> {
+    await new Promise<void>((resolve) => {
+      this.socket.once('pong', () => resolve());
+      this.socket.ping();
+    });
+    return this.queue.length;
   }
   next(timeoutMs = 3_000): Promise<FlatSignal> {
     const queued = this.queue.shift();
@@ -123,7 +135,7 @@ describe('master fixture', () => {
 
   beforeAll(async () => {
     master = await startMaster({
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       WAVRY_MASTER_KEY_ID: KEY_ID,
       WAVRY_MASTER_RELAY_AUTH_TOKEN: SERVICE_TOKEN,
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
@@ -147,14 +159,31 @@ describe('master fixture', () => {
     );
   });
 
+  it("takes the signing key only as pasetors' 64-byte secret‖public key, and stops on a missing key file", async () => {
+    const missing = await startFixture('master', { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: '/nonexistent/master.key' });
+    expect(await missing.exited).toBe(3);
+    expect(await missing.waitForLine(/"event":"startup_failed"/)).toMatch(/failed to read master key file/);
+    const seedOnly = await startFixture('master', { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_SIGNING_KEY: SEED_HEX });
+    expect(await seedOnly.exited).toBe(2);
+    expect(await seedOnly.waitForLine(/"event":"bad_input"/)).toMatch(/64-byte Ed25519 secret key/);
+  });
+
   it('registers relays with the service token and valid input only, and becomes ready with one', async () => {
     const { base } = master;
     expect((await fetch(`${base}/ready`)).status).toBe(503);
     const wellKnown = (await (await fetch(`${base}/.well-known/wavry-id`)).json()) as Record<string, string>;
     expect(wellKnown).toEqual({ public_key: masterKeys.publicKeyRaw.toString('hex'), key_id: KEY_ID, version: '1.0' });
 
-    expect((await post(`${base}/v1/relays/register`, { relay_id: 'r-x', endpoints: ['127.0.0.1:4000'], features: [] })).status).toBe(401);
-    expect((await register(base, 'r-x', '')).status).toBe(400);
+    const unauthorized = await post(`${base}/v1/relays/register`, { relay_id: 'r-x', endpoints: ['127.0.0.1:4000'], features: [] });
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.text()).toBe('');
+    const empty = await post(`${base}/v1/relays/register`, { relay_id: 'r-x', endpoints: [] }, SERVICE_TOKEN);
+    expect([empty.status, await empty.text()]).toEqual([400, '']);
+    // axum's Json extractor answers before the handler (so before the token check): 422 for the wrong shape, 400 for no JSON.
+    expect((await post(`${base}/v1/relays/register`, { relay_id: 'r-x', endpoints: 'nope' })).status).toBe(422);
+    const garbled = await fetch(`${base}/v1/relays/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(garbled.status).toBe(400);
+    expect((await heartbeat(base, 'r-unknown', 10)).headers.get('content-length')).toBe('0');
     const lowBitrate = await register(base, 'r-x', '127.0.0.1:4000', { max_bitrate_kbps: 5_000 });
     expect(lowBitrate.status).toBe(400);
     expect(lowBitrate.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -167,6 +196,8 @@ describe('master fixture', () => {
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, relays_assignable: 1, provisioned_signing_key: true, signing_key_id: KEY_ID });
+    await post(`${base}/v1/relays/register`, { relay_id: 'r-default', endpoints: ['127.0.0.9:4000'] }, SERVICE_TOKEN);
+    expect((await relays(base)).find((r) => r.relay_id === 'r-default')?.max_bitrate_kbps).toBe(10_000);
     expect((await heartbeat(base, 'r-unknown', 10)).status).toBe(404);
   });
 
@@ -230,9 +261,21 @@ describe('master fixture', () => {
     );
     await Promise.all([requester.bind('aaaaaaaa-requester'), target.bind('bbbbbbbb-target')]);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });
-    // Frames on one socket are handled in order, so the answer to this probe comes first if the request stayed silent.
+    // No relay: no answer. Nor to a message for a user not connected, an unreadable frame or an unbound socket.
     requester.send({ type: 'CANDIDATE', target_username: 'user_nobody', candidate: 'probe' });
-    expect(await requester.next()).toEqual({ type: 'ERROR', code: 404, message: 'Target not connected' });
+    requester.socketSend('not json');
+    expect(await requester.pending()).toBe(0);
+    // No Origin, or one not on the list: 403 at the upgrade.
+    for (const origin of [undefined, 'http://elsewhere.example']) {
+      const refused = new WebSocket(`${base.replace('http', 'ws')}/ws`, origin ? { origin } : {});
+      const status = await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      refused.terminate();
+      expect(status).toBe(403);
+    }
+    const unbound = await WsClient.open(`${base.replace('http', 'ws')}/ws`);
+    cleanups.push(() => unbound.close());
+    unbound.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });
+    expect(await unbound.pending()).toBe(0);
 
     expect((await update(ADMIN_TOKEN, 'r-drain', 'Active')).status).toBe(200);
     requester.send({ type: 'REQUEST_RELAY', target_username: 'user_bbbbbbbb' });
@@ -243,16 +286,20 @@ describe('master fixture', () => {
     expect(theirs.session_id).toBe(mine.session_id);
     const requesterClaims = claimsOf(mine.token);
     expect(Object.keys(requesterClaims).sort()).toEqual([
+      'exp',
       'exp_rfc3339',
       'hlimit',
+      'iat',
       'iat_rfc3339',
       'kid',
+      'nbf',
       'nbf_rfc3339',
       'rid',
       'role',
       'sid',
       'slimit',
       'sub',
+      'wavry_id',
     ]);
     expect(requesterClaims).toMatchObject({
       sub: 'user_aaaaaaaa',
@@ -267,6 +314,11 @@ describe('master fixture', () => {
     const iat = Date.parse(requesterClaims.iat_rfc3339);
     expect(Date.parse(requesterClaims.exp_rfc3339) - iat).toBe(900_000);
     expect(iat - Date.parse(requesterClaims.nbf_rfc3339)).toBe(5_000);
+    // pasetors' registered claims: iat = nbf = issue time, exp one hour on, whatever the lease TTL.
+    expect(Date.parse(requesterClaims.iat)).toBe(iat);
+    expect(Date.parse(requesterClaims.nbf)).toBe(iat);
+    expect(Date.parse(requesterClaims.exp) - iat).toBe(3_600_000);
+    expect(requesterClaims.wavry_id).toBe('user_aaaaaaaa');
   });
 
   it('answers a user over the relay request limit with ERROR 429', async () => {
@@ -280,18 +332,49 @@ describe('master fixture', () => {
     for (let i = 0; i < 4; i += 1) requester.send({ type: 'REQUEST_RELAY', target_username: 'user_dddddddd' });
     const replies = await Promise.all([requester.next(), requester.next(), requester.next(), requester.next()]);
     expect(replies.filter((r) => r.type === 'RELAY_CREDENTIALS')).toHaveLength(3);
-    expect(replies).toContainEqual({ type: 'ERROR', code: 429, message: 'Too many relay requests' });
+    expect(replies).toContainEqual({ type: 'ERROR', code: 429, message: 'Lease rate limit exceeded. Please wait a moment.' });
   });
 
-  it('refuses a sixth relay whose endpoint starts with the same IP (Sybil check)', async () => {
+  it('refuses a sixth relay on one IP, and a registered one re-registering (its own entry counts) until purged', async () => {
     const { base } = master;
     for (let i = 1; i <= 5; i += 1) expect((await register(base, `r-sybil-${i}`, `127.0.0.2:500${i}`)).status).toBe(200);
-    expect((await register(base, 'r-sybil-6', '127.0.0.2:5006')).status).toBe(403);
+    const sixth = await register(base, 'r-sybil-6', '127.0.0.2:5006');
+    expect([sixth.status, await sixth.text()]).toEqual([403, '']);
+    expect((await register(base, 'r-sybil-1', '127.0.0.2:5001')).status).toBe(403);
+    // Nobody heartbeats: once the sweep purges them (1.6 s here, 600 s by default) the IP is free again.
+    await until(
+      () => relays(base),
+      (list) => !list.some((r) => r.relay_id.startsWith('r-sybil-')),
+      'sybil relays purged',
+    );
     expect((await register(base, 'r-sybil-1', '127.0.0.2:5001')).status).toBe(200);
   });
 
+  it('picks relays at random by weight, not always the best scored one', async () => {
+    const { base } = master;
+    await register(base, 'r-idle', '127.0.0.4:4001');
+    await register(base, 'r-busy', '127.0.0.4:4002');
+    cleanups.push(keepAlive(base, 'r-idle', 0), keepAlive(base, 'r-busy', 50));
+    await until(
+      async () => [await stateOf(base, 'r-idle'), await stateOf(base, 'r-busy')],
+      (states) => states.every((state) => state === 'Active'),
+      'both relays Active',
+    );
+    const client = await WsClient.open(`${base.replace('http', 'ws')}/ws`);
+    cleanups.push(() => client.close());
+    const picked = new Set<string>();
+    // A new user per request (the lease limit is per user); weights 11.75 (idle) and 10 (busy) over the others'.
+    for (let i = 0; i < 24; i += 1) {
+      await client.bind(`pick${String(i).padStart(4, '0')}-user`);
+      client.send({ type: 'REQUEST_RELAY', target_username: 'user_nobody' });
+      const reply = await client.next();
+      if (reply.type === 'RELAY_CREDENTIALS') picked.add(reply.relay_id ?? '');
+    }
+    expect(picked.has('r-idle') && picked.has('r-busy')).toBe(true);
+  });
+
   it('release 0.1.0 gives the requester the client lease and says when no relay is free; a short admin token disables admin', async () => {
-    const other = await startMaster({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_SIGNING_KEY: SEED_HEX, ADMIN_PANEL_TOKEN: 'too-short' });
+    const other = await startMaster({ DRILL_RELEASE: '0.1.0', WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')), ADMIN_PANEL_TOKEN: 'too-short' });
     cleanups.push(() => void other.fixture.stop());
     expect((await health(other.base)).release).toBe('0.1.0');
     const ws = `${other.base.replace('http', 'ws')}/ws`;
@@ -313,6 +396,8 @@ describe('master fixture', () => {
     expect(claimsOf(mine.token).role).toBe('client');
     expect(claimsOf(theirs.token).role).toBe('server');
     expect(claimsOf(mine.token).kid).toBe(`k${masterKeys.publicKeyRaw.subarray(0, 8).toString('hex')}`);
+    for (let i = 1; i <= 5; i += 1) await register(other.base, `r-own-${i}`, `127.0.0.3:500${i}`);
+    expect((await register(other.base, 'r-own-1', '127.0.0.3:5001')).status).toBe(200);
     await other.fixture.stop();
   });
 });

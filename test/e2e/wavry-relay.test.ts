@@ -18,6 +18,7 @@ import {
   encodePacket,
 } from '../../fixtures/wavry-common/relay-codec.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
 const KEY_ID = 'kdrill-relay-test';
@@ -89,7 +90,11 @@ function lease(
 ): string {
   const now = Date.now();
   const claims: LeaseClaims = {
+    iat: new Date(now).toISOString(),
+    nbf: new Date(now).toISOString(),
+    exp: new Date(now + 3_600_000).toISOString(),
     sub: `user_${role}`,
+    wavry_id: `user_${role}`,
     sid: sessionId,
     role,
     rid: relayId,
@@ -129,14 +134,14 @@ describe('relay fixture', () => {
   beforeAll(async () => {
     const started = await startListening('master', {
       WAVRY_MASTER_LISTEN: '127.0.0.1:0',
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       WAVRY_MASTER_KEY_ID: KEY_ID,
       WAVRY_MASTER_RELAY_AUTH_TOKEN: 'relay-service-token',
     });
     master = started.fixture;
     const relayEnv = {
       WAVRY_MASTER_URL: `http://${started.info.http}`,
-      WAVRY_MASTER_RELAY_AUTH_TOKEN: 'relay-service-token',
+      WAVRY_RELAY_MASTER_TOKEN: 'relay-service-token',
       WAVRY_RELAY_LISTEN: '127.0.0.1:0',
       WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0',
     };
@@ -147,7 +152,7 @@ describe('relay fixture', () => {
         WAVRY_RELAY_MAX_SESSIONS: '4',
         WAVRY_RELAY_LOAD_SHED_THRESHOLD_PCT: '50',
         WAVRY_RELAY_IP_RATE_LIMIT_PPS: '40',
-        WAVRY_RELAY_IDENTITY_RATE_LIMIT: '3',
+        WAVRY_RELAY_IDENTITY_RATE_LIMIT_PPS: '3',
       }),
     ]);
     const describeRelay = (r: typeof a) => ({
@@ -240,9 +245,44 @@ describe('relay fixture', () => {
     expect(await p.reply()).toEqual({ sessionId: unknown, outcome: 'Expired' });
 
     const after = await counters(main.health);
+    // As record_packet_error counts: signature, role and kid rejects and the expiry all add auth_reject_packets; a
+    // renew for an unknown session is session_not_found (its Expired answer is no expired lease); each adds a drop.
     expect(after.auth_reject_packets - before.auth_reject_packets).toBe(4);
+    expect(after.invalid_packets - before.invalid_packets).toBe(0);
     expect(after.wrong_relay_rejects - before.wrong_relay_rejects).toBe(1);
-    expect(after.expired_lease_rejects - before.expired_lease_rejects).toBe(2);
+    expect(after.expired_lease_rejects - before.expired_lease_rejects).toBe(1);
+    expect(after.session_not_found_packets - before.session_not_found_packets).toBe(1);
+    expect(after.dropped_packets - before.dropped_packets).toBe(6);
+  });
+
+  it('checks the registered iat/nbf/exp claims as pasetors does: missing ones are an InvalidSignature', async () => {
+    const p = await peer();
+    const s = randomUUID();
+    const now = Date.now();
+    const bare = { sub: 'user_bare', sid: s, role: 'client', rid: main.relayId, kid: KEY_ID, exp_rfc3339: new Date(now + 900_000).toISOString() };
+    p.send(encodeLeasePresent(s, 'client', signV4Public(JSON.stringify(bare), masterKeys.privateKey)), main.udp);
+    expect((await p.reply()).outcome).toBe('InvalidSignature');
+    // Registered exp past: pasetors refuses it even though the master's exp_rfc3339 is still ahead.
+    const stale = { exp: new Date(now - 1_000).toISOString() };
+    p.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', stale)), main.udp);
+    expect((await p.reply()).outcome).toBe('InvalidSignature');
+    p.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client')), main.udp);
+    expect((await p.reply()).outcome).toBe('ack');
+  });
+
+  it('drops leases whose claims it cannot read (no sub) without answering', async () => {
+    const p = await peer();
+    const before = await counters(main.health);
+    const s = randomUUID();
+    const claims = JSON.parse(Buffer.from(lease(main.relayId, s, 'client').slice(10), 'base64url').subarray(0, -64).toString()) as Record<string, unknown>;
+    delete claims['sub'];
+    p.send(encodeLeasePresent(s, 'client', signV4Public(JSON.stringify(claims), masterKeys.privateKey)), main.udp);
+    const probe = randomUUID();
+    p.send(encodePacket(PACKET_TYPE.LeaseRenew, probe), main.udp);
+    expect(await p.reply()).toEqual({ sessionId: probe, outcome: 'Expired' });
+    const after = await counters(main.health);
+    expect(after.invalid_packets - before.invalid_packets).toBe(1);
+    expect(after.auth_reject_packets - before.auth_reject_packets).toBe(0);
   });
 
   it('drops sid mismatches, future nbf and leases beyond the 1 h horizon without answering', async () => {
@@ -290,9 +330,33 @@ describe('relay fixture', () => {
 
     const after = await counters(limited.health);
     expect(after.identity_rate_limited_packets).toBeGreaterThanOrEqual(1);
+    // Load shedding counts overload_shed only; session_full_rejects is for a full pool past the shed threshold.
     expect(after.overload_shed_packets).toBe(1);
-    expect(after.session_full_rejects).toBe(1);
+    expect(after.session_full_rejects).toBe(0);
     expect(after.rate_limited_packets).toBeGreaterThanOrEqual(1);
+  });
+
+  it('judges the hard limit on the last full second and counts what it drops as rate_limited', async () => {
+    const [client, server] = [await peer(), await peer()];
+    const s = randomUUID();
+    // hlimit 0 → the floor, soft 1000 kbps: 125 kB/s.
+    client.send(encodeLeasePresent(s, 'client', lease(main.relayId, s, 'client', { sub: 'user_fast', slimit: 0, hlimit: 0 })), main.udp);
+    server.send(encodeLeasePresent(s, 'server', lease(main.relayId, s, 'server', { sub: 'user_fast_host', slimit: 0, hlimit: 0 })), main.udp);
+    expect([(await client.reply()).outcome, (await server.reply()).outcome]).toEqual(['ack', 'ack']);
+    const before = await counters(main.health);
+    // Paced (10 every 20 ms) so the relay's socket buffer never overflows: what is lost is lost to the limit only.
+    for (let i = 1; i <= 200; i += 1) {
+      client.send(forward(s, i, 'x'.repeat(1_300)), main.udp);
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 1_100));
+    client.send(forward(s, 1_000, 'late'), main.udp);
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await counters(main.health);
+    // The burst (260 kB in well under 1.5 s: over 1.3 Mbit/s for the window) passed in full; the next window is refused.
+    expect(after.packets_forwarded - before.packets_forwarded).toBe(200);
+    expect(after.rate_limited_packets - before.rate_limited_packets).toBe(1);
+    expect(after.backpressure_dropped_packets - before.backpressure_dropped_packets).toBe(0);
   });
 
   it('exports every counter to Prometheus with the relay_id label', async () => {
@@ -311,5 +375,34 @@ describe('relay fixture', () => {
     const json = (await (await fetch(`http://${main.health}/metrics`)).json()) as Record<string, unknown>;
     expect(json['relay_id']).toBe(main.relayId);
     expect(json['auth_reject_packets']).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('relay fixture with its clock behind the master', () => {
+  it('rejects a fresh master lease (iat/nbf after its clock) as InvalidSignature, with no skew allowance', async () => {
+    await using master = await startFixture('master', {
+      WAVRY_MASTER_LISTEN: '127.0.0.1:0',
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
+      WAVRY_MASTER_KEY_ID: KEY_ID,
+    });
+    const masterInfo = JSON.parse(await master.waitForLine(/"event":"listening"/)) as FixtureListening;
+    const env = { WAVRY_MASTER_URL: `http://${masterInfo.http}`, WAVRY_RELAY_LISTEN: '127.0.0.1:0', WAVRY_RELAY_HEALTH_LISTEN: '127.0.0.1:0' };
+    const behind = await startListening('relay', { ...env, DRILL_CLOCK_OFFSET_MS: '-2000' });
+    await using _behind = behind.fixture;
+    const relayId = String(behind.info['relay_id']);
+    const p = await UdpPeer.open();
+    try {
+      const s = randomUUID();
+      // 2 s is well inside the master's own 30 s skew on exp_rfc3339/nbf_rfc3339; pasetors' iat/nbf check has none.
+      p.send(encodeLeasePresent(s, 'client', lease(relayId, s, 'client')), behind.info.udp!);
+      expect((await p.reply()).outcome).toBe('InvalidSignature');
+      const older = new Date(Date.now() - 5_000).toISOString();
+      p.send(encodeLeasePresent(s, 'client', lease(relayId, s, 'client', { iat: older, nbf: older })), behind.info.udp!);
+      expect((await p.reply()).outcome).toBe('ack');
+      const health = (await (await fetch(`http://${behind.info.health!}/health`)).json()) as RelayHealth;
+      expect(health.metrics.auth_reject_packets).toBe(1);
+    } finally {
+      p.close();
+    }
   });
 });

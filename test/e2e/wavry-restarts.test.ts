@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { readV4PublicUnverified } from '../../fixtures/wavry-common/paseto-v4.ts
 import { PACKET_TYPE, decodeHeader, decodeLeaseReject, encodeLeasePresent } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = 'c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7';
 const ADMIN_TOKEN = 'admin-token-that-is-long-enough-0123456789';
@@ -59,7 +60,7 @@ function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promis
 async function requestRelay(masterHttp: string): Promise<[RelayCredentials, RelayCredentials]> {
   const open = () =>
     new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://${masterHttp}/ws`);
+      const socket = new WebSocket(`ws://${masterHttp}/ws`, { origin: 'http://localhost:1420' });
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);
     });
@@ -104,7 +105,7 @@ describe('master and relay restarts', () => {
   it('a restarted master forgets Draining; the relay re-registers after a 404 heartbeat', async () => {
     const masterEnv = {
       WAVRY_MASTER_LISTEN: `127.0.0.1:${await freePort()}`,
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '150',
     };
@@ -154,9 +155,9 @@ describe('master and relay restarts', () => {
     expect(health.registered_with_master).toBe(true);
   });
 
-  it('a key file provisions the master: created on first start, the same key and kid after a restart', async () => {
+  it('a key file provisions the master: created on first start (DRILL_MASTER_KEY_FILE_CREATE), the same key and kid after a restart', async () => {
     const keyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'wavry-master-key-')), 'master.key');
-    const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile };
+    const env = { WAVRY_MASTER_LISTEN: '127.0.0.1:0', WAVRY_MASTER_KEY_FILE: keyFile, DRILL_MASTER_KEY_FILE_CREATE: '1' };
     const identity = async () => {
       const { fixture, info } = await start('master', env);
       const [wavryId, health] = await Promise.all([
@@ -168,6 +169,10 @@ describe('master and relay restarts', () => {
     };
     const first = await identity();
     expect(first.provisioned).toBe(true);
+    // Written (drill only) in the format the real master reads: the seed, then the public key, 64 bytes in hex.
+    const written = readFileSync(keyFile, 'utf8').trim();
+    expect(written).toMatch(/^[0-9a-f]{128}$/);
+    expect(written.slice(64)).toBe(first.key);
     expect(await identity()).toEqual(first);
     rmSync(path.dirname(keyFile), { recursive: true, force: true });
   });

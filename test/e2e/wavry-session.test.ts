@@ -1,8 +1,11 @@
 /**
- * The whole Wavry stack as real processes: master, relay, gateway (relaying through the master) and two hosts,
- * one advertising its UDP address and one forcing the relay path. The test is the client: it signals over the
- * gateway, then sends inputs and pings directly or through the relay and checks the echoed frames and pongs,
- * with the master's lease roles of release 0.0.5 (requester = server) and 0.1.0 (requester = client).
+ * The whole Wavry stack as real processes. The test is the client: it signals over the gateway, then sends inputs
+ * and pings directly or through a relay and checks the echoed frames and pongs.
+ * - The documented target design (gateway and relayed host at release 0.1.0): the gateway asks the master for
+ *   relays and the host presents its own lease, with the master's lease roles of 0.0.5 (requester = server) and
+ *   0.1.0 (requester = client).
+ * - v0.0.5 as it is: the gateway grants its embedded relay and the host presents nothing, so the relay ACKs the
+ *   viewer and forwards nothing.
  */
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { verifyV4Public } from '../../fixtures/wavry-common/paseto-v4.ts';
 import { PACKET_TYPE, decodeHeader, encodeLeasePresent, encodePacket } from '../../fixtures/wavry-common/relay-codec.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 const SEED_HEX = '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42';
 const masterKeys = keyPairFromSeed(Buffer.from(SEED_HEX, 'hex'));
@@ -78,7 +82,7 @@ class Inbox<T> {
   }
 }
 
-describe('Wavry session through the stack', () => {
+describe('Wavry session through the stack, target design (0.1.0 gateway and host)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-session-test-'));
   const processes: FixtureProcess[] = [];
   let masterEnv: Record<string, string>;
@@ -95,7 +99,7 @@ describe('Wavry session through the stack', () => {
   beforeAll(async () => {
     masterEnv = {
       WAVRY_MASTER_LISTEN: `127.0.0.1:${await freePort()}`,
-      WAVRY_MASTER_SIGNING_KEY: SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SEED_HEX, 'hex')),
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '150',
     };
     const m = await start('master', masterEnv);
@@ -108,6 +112,7 @@ describe('Wavry session through the stack', () => {
         WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
         WAVRY_MASTER_URL: masterHttp,
         WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
+        DRILL_RELEASE: '0.1.0',
       }),
     ]);
     processes.push(r.fixture, g.fixture);
@@ -123,7 +128,7 @@ describe('Wavry session through the stack', () => {
     });
     const [direct, relayed] = await Promise.all([
       start('host', hostEnv('host-direct')),
-      start('host', hostEnv('host-relayed', { WAVRY_HOST_ADVERTISE_DIRECT: '0' })),
+      start('host', hostEnv('host-relayed', { WAVRY_HOST_ADVERTISE_DIRECT: '0', DRILL_RELEASE: '0.1.0' })),
     ]);
     processes.push(direct.fixture, relayed.fixture);
     hosts = {
@@ -250,6 +255,69 @@ describe('Wavry session through the stack', () => {
     );
     await relayedSession('client');
     const tally = (await getJson<GatewayHealth>(`${gatewayBase}/health`)).signal_dialects;
-    expect(tally).toMatchObject({ adjacent: 1, flat: 2, rejected: 0 });
+    expect(tally).toMatchObject({ adjacent: 3, flat: 0, rejected: 0 });
   });
 });
+
+describe('Wavry relayed session at 0.0.5: the embedded relay ACKs the viewer, the host never joins', () => {
+  it('grants embedded credentials (no relay_id), ACKs the viewer and forwards nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wavry-session-005-'));
+    const relayPort = await freePort('udp');
+    await using gateway = await startFixture('gateway', {
+      WAVRY_GATEWAY_BIND_ADDR: '127.0.0.1:0',
+      WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
+      WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
+      WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${relayPort}`,
+      WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${relayPort}`,
+    });
+    const g = JSON.parse(await gateway.waitForLine(/"event":"listening"/)) as FixtureListening & Record<string, unknown>;
+    expect(g['relay_mode']).toBe('embedded');
+    const hostStarted = await start('host', {
+      WAVRY_GATEWAY_URL: `ws://${g.http}/ws`,
+      WAVRY_LISTEN_ADDR: '127.0.0.1:0',
+      WAVRY_HOST_HEALTH_LISTEN: '127.0.0.1:0',
+      WAVRY_HOST_USERNAME: 'host-nat',
+      WAVRY_HOST_PASSWORD: 'host-password-long-enough',
+      WAVRY_HOST_ADVERTISE_DIRECT: '0',
+    });
+    await using _host = hostStarted.fixture;
+    const hostHealth = `http://${String(hostStarted.info.health)}/health`;
+    await until(() => getJson<HostHealth>(hostHealth), (h) => h.bound, 'host bound');
+    const registered = await fetch(`http://${g.http}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'v5@example.test', password: 'viewer-password-long', display_name: 'V', username: 'viewer5', public_key: 'cd'.repeat(32) }),
+    });
+    const { token } = (await registered.json()) as GatewayAuthResponse;
+    const frames = new Inbox<Frame>();
+    const ws = new WebSocket(`ws://${g.http}/ws`);
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const viewer = dgram.createSocket('udp4');
+    const datagrams = new Inbox<Buffer>();
+    viewer.on('message', (packet) => datagrams.push(packet));
+    await new Promise<void>((resolve) => viewer.bind(0, '127.0.0.1', resolve));
+    try {
+      ws.send(JSON.stringify({ type: 'Bind', payload: { token } }));
+      expect(await frames.next('Bound')).toEqual({ type: 'Bound' });
+      ws.send(JSON.stringify({ type: 'REQUEST_RELAY', payload: { target_username: 'host-nat' } }));
+      const credentials = await frames.next('RELAY_CREDENTIALS');
+      const grant = credentials.payload as unknown as Omit<RelayCredentials, 'type'>;
+      expect(grant.relay_id).toBeUndefined();
+      const [relayHost, relayPort] = grant.addr.split(':') as [string, string];
+      viewer.send(encodeLeasePresent(grant.session_id, 'client', grant.token), Number(relayPort), relayHost);
+      const ack = decodeHeader(await datagrams.next('LEASE_ACK'));
+      expect(ack.ok && ack.header.type).toBe(PACKET_TYPE.LeaseAck);
+      await until(() => getJson<HostHealth>(hostHealth), (h) => h.counters.relay_credentials === 1, 'host got the credentials');
+      viewer.send(encodePacket(PACKET_TYPE.Forward, grant.session_id, encodeMedia(input005)), Number(relayPort), relayHost);
+      await expect(datagrams.next('echo', 1_000)).rejects.toThrow('no echo');
+      expect((await getJson<HostHealth>(hostHealth)).counters).toMatchObject({ lease_acks: 0, relay_packets: 0 });
+    } finally {
+      ws.terminate();
+      viewer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const input005: MediaPacket = { sequence: 1, kind: 'Input', sentAtMs: 1, paddingBytes: 0 };

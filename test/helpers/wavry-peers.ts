@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WavryTargets } from '../../src/load/wavry/wavry-driver.ts';
 import type { FixtureListening, HostReady, MasterHealth } from '../../src/wire/wavry.ts';
+import { freePort } from '../../src/runtime/free-port.ts';
 import { startFixture, type FixtureProcess } from './fixture-process.ts';
+import { secretKeyHex } from '../../fixtures/master/signing-key.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef-0123';
 const SIGNING_SEED_HEX = '833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42';
@@ -43,6 +45,12 @@ export interface HostOptions {
 
 export interface WavryStackOptions {
   release?: string;
+  /**
+   * Release of the gateway and hosts (default `release`). "0.1.0" is the documented target design: the gateway asks
+   * the master for relays and hosts present their leases; at 0.0.5 the gateway uses its embedded relay and hosts
+   * present nothing, so relayed sessions never carry media.
+   */
+  sessionRelease?: string;
   relays?: number;
   /** Per relay (by index): extra env, e.g. a fixed `WAVRY_RELAY_LISTEN` and `WAVRY_RELAY_ADVERTISE_ADDR`. */
   relayEnv?: (index: number) => Record<string, string>;
@@ -60,11 +68,12 @@ export interface WavryStack extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Starts master, relays (registered and assignable), gateway (relaying through the master) and hosts (bound). */
+/** Starts master, relays (registered and assignable), gateway and hosts (bound). */
 export async function startWavryStack(options: WavryStackOptions = {}): Promise<WavryStack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-wavry-stack-'));
   const fixtures: FixtureProcess[] = [];
   const release = { DRILL_RELEASE: options.release ?? '0.0.5' };
+  const sessionRelease = { DRILL_RELEASE: options.sessionRelease ?? release.DRILL_RELEASE };
   const stop = async () => {
     await Promise.all(fixtures.map((f) => f.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -73,7 +82,7 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
     const master = await start('master', {
       ...release,
       WAVRY_MASTER_LISTEN: '127.0.0.1:0',
-      WAVRY_MASTER_SIGNING_KEY: SIGNING_SEED_HEX,
+      WAVRY_MASTER_SIGNING_KEY: secretKeyHex(Buffer.from(SIGNING_SEED_HEX, 'hex')),
       ADMIN_PANEL_TOKEN: ADMIN_TOKEN,
       WAVRY_MASTER_HEARTBEAT_INTERVAL_MS: '1000',
     });
@@ -89,9 +98,12 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
         ...options.relayEnv?.(i),
       }),
     );
+    const embeddedRelayPort = await freePort('udp');
     const gatewayStart = start('gateway', {
-      ...release,
+      ...sessionRelease,
       WAVRY_GATEWAY_BIND_ADDR: '127.0.0.1:0',
+      WAVRY_GATEWAY_RELAY_BIND_ADDR: `127.0.0.1:${embeddedRelayPort}`,
+      WAVRY_RELAY_PUBLIC_ADDR: `127.0.0.1:${embeddedRelayPort}`,
       WAVRY_GATEWAY_DB: path.join(dir, 'gateway.db'),
       WAVRY_MASTER_URL: masterUrl,
       WAVRY_WS_ALLOW_MISSING_ORIGIN: '1',
@@ -111,7 +123,7 @@ export async function startWavryStack(options: WavryStackOptions = {}): Promise<
     const hostStarts = await Promise.allSettled(
       hostOptions.map((host) =>
         start('host', {
-          ...release,
+          ...sessionRelease,
           WAVRY_GATEWAY_URL: `ws://${gatewayInfo.http}/ws`,
           WAVRY_LISTEN_ADDR: '127.0.0.1:0',
           WAVRY_HOST_HEALTH_LISTEN: '127.0.0.1:0',
