@@ -11,7 +11,8 @@ import type { Report, SliValue } from './report-schema.ts';
 const VERDICT_LINE: Record<Report['verdict'], string> = {
   pass: '**PASS**: every threshold held.',
   fail: '**FAIL**: at least one threshold was breached.',
-  aborted: '**ABORTED**: a threshold with abortOnFail was breached and the load was stopped early.',
+  'not-steady': '**NOT STEADY**: the steady state did not hold before the method; nothing was done to the stack.',
+  aborted: '**ABORTED**: an abortOnFail threshold or probe was breached and the load (and method) stopped early.',
   interrupted: '**INTERRUPTED**: the run was stopped by a signal; figures cover the load until then.',
   error: '**ERROR**: the harness failed; see errors below.',
 };

@@ -8,6 +8,7 @@ import { checkLoopbackRule } from './loopback-rule.ts';
 import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
 import type { FaultsSpec } from './faults-schema.ts';
 import type { ServiceKind } from './service-schema.ts';
+import { checkPlaybook } from './playbook-rules.ts';
 import { checkSteps } from './step-rules.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 import { parseThresholdKey, phasesOf } from './threshold-key.ts';
@@ -24,6 +25,7 @@ export interface RuleContext {
 
 export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
   const forSteps = wholeSections(scenario, ['services', 'load', 'steps']);
+  const forPlaybook = wholeSections(scenario, ['services', 'load', 'steps', 'method', 'rollbacks', 'steadyState', 'workload', 'links']);
   return [
     ...checkReferences(scenario),
     ...checkStartOrder(scenario),
@@ -32,6 +34,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
+    ...(forPlaybook ? checkPlaybook({ ...forPlaybook, slos: scenario.slos }, context) : []),
     ...checkLoopbackRule(scenario),
     ...checkFixtures(scenario, context),
   ];
@@ -188,7 +191,7 @@ function checkFaultRamps(faults: FaultsSpec): RuleIssue[] {
 function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const { workload } = scenario;
-  const forPhases = wholeSections(scenario, ['faults', 'steps']);
+  const forPhases = wholeSections(scenario, ['faults', 'steps', 'method']);
   const phases = forPhases && phasesOf(forPhases);
   for (const [key, entries] of Object.entries(scenario.thresholds ?? {})) {
     const { sli, phase } = parseThresholdKey(key);

@@ -1,0 +1,126 @@
+/**
+ * What a playbook action does: process actions through the running stack (step-action.ts), and the others here:
+ * an HTTP call to a service's API, a command in a service's folder, a change of replicas, a wait for a probe, a
+ * fault for a while, holding or releasing the load. Each returns when the stack was back (if it says) and what
+ * it answered; a failure throws with what went wrong.
+ */
+import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultLayer } from '../faults/timeline/fault-layer.ts';
+import type { LoadGate } from '../load/load-gate.ts';
+import type { RunningStack } from '../runtime/stack.ts';
+import { parseStepFault, type MethodAction } from '../scenario/method-schema.ts';
+import type { Timeline } from '../sli/timeline.ts';
+import { Probe, type ProbeContext } from './probes.ts';
+import { serviceAddress, urlOf } from './service-address.ts';
+import { performStepAction } from './step-action.ts';
+
+/** Most characters of an answer or output kept in the report. */
+const DETAIL_CHARS = 500;
+const WAIT_POLL_MS = 200;
+
+export interface ActionContext {
+  stack: RunningStack;
+  timeline: Timeline;
+  gate: LoadGate;
+  faults: FaultLayer | undefined;
+  probes: ProbeContext;
+  signal: AbortSignal;
+}
+
+export interface ActionOutcome {
+  /** Epoch ms the acted-on service was back and ready, when the action brings one back. */
+  backAtMs?: number;
+  detail?: string;
+}
+
+export async function performAction(action: MethodAction, context: ActionContext): Promise<ActionOutcome> {
+  const { stack, gate, timeline } = context;
+  switch (action.action) {
+    case 'http':
+      return { detail: await callHttp(action, stack, action.within) };
+    case 'exec':
+      return { detail: await runExec(action, stack) };
+    case 'scale': {
+      const replicas = await stack.scale(action.service, action.replicas);
+      return { backAtMs: Date.now(), detail: `${action.replicas} instance(s): ${[action.service, ...replicas].join(', ')}` };
+    }
+    case 'wait-until':
+      return { detail: await waitUntil(action, context) };
+    case 'fault': {
+      if (!context.faults) throw new Error('a fault action needs `links:`: faults act on the proxies of declared links');
+      const parsed = parseStepFault(action.fault);
+      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; ')); // refused at load time
+      await context.faults.injectNow(parsed.data, timeline, context.signal);
+      return { detail: parsed.data.for ? `cleared after ${parsed.data.for} ms` : 'left in place' };
+    }
+    case 'pause-load':
+      gate.pause();
+      timeline.add({ source: 'load', type: 'paused', detail: 'arrivals skipped until resume-load' });
+      return {};
+    case 'resume-load': {
+      const skippedBefore = gate.skipped;
+      const pausedMs = gate.resume();
+      timeline.add({ source: 'load', type: 'resumed', detail: `paused ${pausedMs} ms` });
+      return { detail: `load paused ${pausedMs} ms (${skippedBefore} arrivals skipped in all)` };
+    }
+    default: {
+      const backAtMs = await performStepAction(stack, action, context.signal);
+      return backAtMs === undefined ? {} : { backAtMs };
+    }
+  }
+}
+
+/** `${env.NAME}`: the acted-on service's environment (an admin token, say). */
+function expandEnv(text: string, env: Record<string, string>, where: string): string {
+  return text.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) throw new Error(`${where}: \${env.${name}} is not set for this service`);
+    return value;
+  });
+}
+
+async function callHttp(action: Extract<MethodAction, { action: 'http' }>, stack: RunningStack, timeoutMs: number): Promise<string> {
+  const { env } = stack.plan(action.service);
+  const headers = Object.fromEntries(Object.entries(action.headers).map(([k, v]) => [k, expandEnv(v, env, `header ${k}`)]));
+  if (action.body !== undefined) headers['content-type'] ??= 'application/json';
+  const url = urlOf(serviceAddress(stack, action.service, action.port), action.path);
+  const response = await fetch(url, {
+    method: action.method,
+    headers,
+    ...(action.body !== undefined ? { body: JSON.stringify(action.body) } : {}),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = (await response.text()).slice(0, DETAIL_CHARS);
+  const detail = `${action.method} ${action.path} → ${response.status}${text ? ` ${text}` : ''}`;
+  if (response.status !== action.status) throw new Error(`${detail} (expected ${action.status})`);
+  return detail;
+}
+
+function runExec(action: Extract<MethodAction, { action: 'exec' }>, stack: RunningStack): Promise<string> {
+  if (stack.runtimeName !== 'process') throw new Error(`exec runs in a service's folder on the process runtime; this stack runs on ${stack.runtimeName}`);
+  const plan = stack.plan(action.service);
+  const argv = action.argv.map((arg, i) => expandEnv(arg, plan.env, `argv[${i}]`));
+  return new Promise((resolve, reject) => {
+    execFile(argv[0]!, argv.slice(1), { cwd: plan.dataDir, env: { ...process.env, ...plan.env }, timeout: action.timeout, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      const output = `${stdout}${stderr}`.trim().slice(0, DETAIL_CHARS);
+      const detail = `${argv.join(' ')} exited ${code ?? (error?.killed ? 'killed (timeout)' : String(error?.code))}${output ? `: ${output}` : ''}`;
+      if (code === action.exitCode) resolve(detail);
+      else reject(new Error(`${detail} (expected exit ${action.exitCode})`));
+    });
+  });
+}
+
+async function waitUntil(action: Extract<MethodAction, { action: 'wait-until' }>, context: ActionContext): Promise<string> {
+  const probe = Probe.from(action.probe, context.probes);
+  const startedAtMs = Date.now();
+  for (;;) {
+    const result = await probe.run();
+    if (result.pass) return `${probe.label} held after ${Date.now() - startedAtMs} ms (${result.observed})`;
+    if (Date.now() - startedAtMs + WAIT_POLL_MS > action.timeout || context.signal.aborted) {
+      throw new Error(`${probe.label} did not hold within ${action.timeout} ms; last seen ${result.observed}`);
+    }
+    await sleep(WAIT_POLL_MS);
+  }
+}
