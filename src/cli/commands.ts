@@ -6,11 +6,13 @@ import { createLogger, type LogLevel } from '../common/logger.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
-import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
+import { reapDeadRuns } from '../runtime/run-registry.ts';
 import { loadScenarioFile } from '../scenario/scenario-loader.ts';
-import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
+import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
+import { monthly, monthlyUsage } from './commands/monthly-command.ts';
+import { withRunSignals } from './run-signals.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -18,7 +20,7 @@ export interface CommandIo {
   cwd: string;
 }
 
-type Command = (args: string[], io: CommandIo) => Promise<number>;
+export type Command = (args: string[], io: CommandIo) => Promise<number>;
 
 export function usage(): string {
   return `drill: reliability drills and load tests from YAML scenarios
@@ -29,7 +31,7 @@ Usage:
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
-  drill reap                       clean up processes left by runs whose harness was killed
+${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
 ${dockerUsage}  drill --help
@@ -67,48 +69,20 @@ const run: Command = async (args, io) => {
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
 
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      io.stderr.write(`\ndrill: ${signal}: stopping the load, writing the report and tearing down (again to kill at once)\n`);
-      controller.abort(new Error(signal));
-    } else {
-      const killed = killOwnChildren() + removeOwnContainersSync();
-      io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
-      process.exit(ExitCode.Infrastructure);
-    }
-  };
-  // A bug that escapes the run (a throw in a timer) must not leave the stack running.
-  const onCrash = (error: unknown) => {
-    const killed = killOwnChildren() + removeOwnContainersSync();
-    io.stderr.write(`drill: internal error, killed ${killed} process group(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(ExitCode.Infrastructure);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
   // Loaded on demand: validate and schema should not pay for the whole run machinery.
   const { runScenario } = await import('../run/scenario-run.ts');
-  try {
+  return withRunSignals(io, 'stopping the load, running rollbacks, writing the report and tearing down', async (signal) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
       reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
-      signal: controller.signal,
+      signal,
     });
     return outcome.exitCode;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-  }
+  });
 };
 
-function runtimeOption(value: string): 'process' | 'docker' {
+export function runtimeOption(value: string): 'process' | 'docker' {
   if (value !== 'process' && value !== 'docker') throw new UsageError(`--runtime must be process or docker, got "${value}"`);
   return value;
 }
@@ -141,4 +115,4 @@ const toxiproxy: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor };
+export const commands: Record<string, Command> = { validate, run, monthly, reap, schema, toxiproxy, images, doctor };

@@ -11,7 +11,7 @@ import type { LoadGate } from '../load/load-gate.ts';
 import type { RunningStack } from '../runtime/stack.ts';
 import { parseStepFault, type MethodAction } from '../scenario/method-schema.ts';
 import type { Timeline } from '../sli/timeline.ts';
-import { Probe, type ProbeContext } from './probes.ts';
+import { fieldOf, Probe, type ProbeContext } from './probes.ts';
 import { serviceAddress, urlOf } from './service-address.ts';
 import { performStepAction } from './step-action.ts';
 
@@ -25,6 +25,8 @@ export interface ActionContext {
   gate: LoadGate;
   faults: FaultLayer | undefined;
   probes: ProbeContext;
+  /** Values captured by earlier http actions (`capture`), for `${vars.NAME}`. */
+  vars: Map<string, string>;
   signal: AbortSignal;
 }
 
@@ -38,9 +40,9 @@ export async function performAction(action: MethodAction, context: ActionContext
   const { stack, gate, timeline } = context;
   switch (action.action) {
     case 'http':
-      return { detail: await callHttp(action, stack, action.within) };
+      return { detail: await callHttp(action, context) };
     case 'exec':
-      return { detail: await runExec(action, stack) };
+      return { detail: await runExec(action, context) };
     case 'scale': {
       const replicas = await stack.scale(action.service, action.replicas);
       return { backAtMs: Date.now(), detail: `${action.replicas} instance(s): ${[action.service, ...replicas].join(', ')}` };
@@ -71,36 +73,51 @@ export async function performAction(action: MethodAction, context: ActionContext
   }
 }
 
-/** `${env.NAME}`: the acted-on service's environment (an admin token, say). */
-function expandEnv(text: string, env: Record<string, string>, where: string): string {
-  return text.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) throw new Error(`${where}: \${env.${name}} is not set for this service`);
+/** `${env.NAME}` (the acted-on service's environment: an admin token, say) and `${vars.NAME}` (a captured value). */
+function expand(text: string, env: Record<string, string>, vars: Map<string, string>, where: string): string {
+  return text.replace(/\$\{(env|vars)\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, scope: string, name: string) => {
+    const value = scope === 'env' ? env[name] : vars.get(name);
+    if (value === undefined) throw new Error(`${where}: \${${scope}.${name}} is ${scope === 'env' ? 'not set for this service' : 'not captured by an earlier http action'}`);
     return value;
   });
 }
 
-async function callHttp(action: Extract<MethodAction, { action: 'http' }>, stack: RunningStack, timeoutMs: number): Promise<string> {
-  const { env } = stack.plan(action.service);
-  const headers = Object.fromEntries(Object.entries(action.headers).map(([k, v]) => [k, expandEnv(v, env, `header ${k}`)]));
+/** `expand` in every string of a JSON value. */
+function expandJson(value: unknown, at: (text: string) => string): unknown {
+  if (typeof value === 'string') return at(value);
+  if (Array.isArray(value)) return value.map((v) => expandJson(v, at));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandJson(v, at)]));
+  return value;
+}
+
+async function callHttp(action: Extract<MethodAction, { action: 'http' }>, context: ActionContext): Promise<string> {
+  const { env } = context.stack.plan(action.service);
+  const at = (where: string) => (text: string) => expand(text, env, context.vars, where);
+  const headers = Object.fromEntries(Object.entries(action.headers).map(([k, v]) => [k, at(`header ${k}`)(v)]));
   if (action.body !== undefined) headers['content-type'] ??= 'application/json';
-  const url = urlOf(serviceAddress(stack, action.service, action.port), action.path);
-  const response = await fetch(url, {
+  const requestPath = at('path')(action.path);
+  const response = await fetch(urlOf(serviceAddress(context.stack, action.service, action.port), requestPath), {
     method: action.method,
     headers,
-    ...(action.body !== undefined ? { body: JSON.stringify(action.body) } : {}),
-    signal: AbortSignal.timeout(timeoutMs),
+    ...(action.body !== undefined ? { body: JSON.stringify(expandJson(action.body, at('body'))) } : {}),
+    signal: AbortSignal.timeout(action.within),
   });
-  const text = (await response.text()).slice(0, DETAIL_CHARS);
-  const detail = `${action.method} ${action.path} → ${response.status}${text ? ` ${text}` : ''}`;
+  const text = await response.text();
+  const detail = `${action.method} ${requestPath} → ${response.status}${text ? ` ${text.slice(0, DETAIL_CHARS)}` : ''}`;
   if (response.status !== action.status) throw new Error(`${detail} (expected ${action.status})`);
+  for (const [name, field] of Object.entries(action.capture)) {
+    const value = fieldOf(JSON.parse(text || 'null') as unknown, field);
+    if (value === undefined || value === null) throw new Error(`${detail}: no \`${field}\` in the answer to capture as ${name}`);
+    context.vars.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
   return detail;
 }
 
-function runExec(action: Extract<MethodAction, { action: 'exec' }>, stack: RunningStack): Promise<string> {
+function runExec(action: Extract<MethodAction, { action: 'exec' }>, context: ActionContext): Promise<string> {
+  const { stack } = context;
   if (stack.runtimeName !== 'process') throw new Error(`exec runs in a service's folder on the process runtime; this stack runs on ${stack.runtimeName}`);
   const plan = stack.plan(action.service);
-  const argv = action.argv.map((arg, i) => expandEnv(arg, plan.env, `argv[${i}]`));
+  const argv = action.argv.map((arg, i) => expand(arg, plan.env, context.vars, `argv[${i}]`));
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { cwd: plan.dataDir, env: { ...process.env, ...plan.env }, timeout: action.timeout, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;

@@ -15,7 +15,7 @@ import { Probe } from './probes.ts';
 
 export interface PlaybookOptions {
   scenario: Scenario;
-  context: Omit<ActionContext, 'signal'>;
+  context: Omit<ActionContext, 'signal' | 'vars'>;
   log: OutcomeLog;
   timeline: Timeline;
   logger: Logger;
@@ -46,11 +46,15 @@ export class Playbook {
   private abortedBy: ProbeResult | undefined;
   private stopping: Promise<void> | undefined;
 
+  /** Shared by the method and the rollbacks, so a rollback can use what the method captured. */
+  private readonly context: Omit<ActionContext, 'signal'>;
+
   constructor(private readonly options: PlaybookOptions) {
+    this.context = { ...options.context, vars: new Map() };
     this.probes = options.scenario.steadyState.map((spec) => Probe.from(spec, options.context.probes));
     this.method = new MethodRunner({
       actions: playbookMethod(options.scenario),
-      context: options.context,
+      context: this.context,
       log: options.log,
       workload: options.scenario.workload.type,
       timeline: options.timeline,
@@ -116,8 +120,8 @@ export class Playbook {
   }
 
   private runnerOptions() {
-    const { context, log, timeline, logger, scenario } = this.options;
-    return { context, log, timeline, logger, workload: scenario.workload.type };
+    const { log, timeline, logger, scenario } = this.options;
+    return { context: this.context, log, timeline, logger, workload: scenario.workload.type };
   }
 
   private async judgeBefore(): Promise<boolean> {

@@ -44,9 +44,13 @@ const httpAction = z.strictObject({
   headers: z
     .record(z.string(), z.string())
     .default({})
-    .describe('Request headers; `${env.NAME}` is the service\'s environment variable, e.g. "Bearer ${env.ADMIN_PANEL_TOKEN}".'),
-  body: jsonBody.optional(),
+    .describe('Request headers; `${env.NAME}` is the service\'s environment variable, e.g. "Bearer ${env.ADMIN_PANEL_TOKEN}"; `${vars.NAME}` a captured value.'),
+  body: jsonBody.optional().describe('Sent as JSON; `${env.NAME}` and `${vars.NAME}` expand in its strings (and in `path`).'),
   status: z.number().int().min(100).max(599).default(200).describe('The status expected; another fails the action.'),
+  capture: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().min(1))
+    .default({})
+    .describe('Names → dotted paths into the JSON answer (`0.relay_id`); later actions use them as `${vars.NAME}`.'),
 });
 
 const execAction = z.strictObject({

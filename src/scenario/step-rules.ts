@@ -24,6 +24,8 @@ export function checkActions(scenario: StepSections, section: string, actions: M
   const names = Object.keys(scenario.services);
   const unknown = (name: string) => `unknown service "${name}"; services are ${names.join(', ')}`;
   const loadMs = loadDurationMs(scenario);
+  // A check may probe a replica a `scale` of this list starts (SERVICE-2, …).
+  const replicas = new Set(actions.flatMap((a) => (a.action === 'scale' ? Array.from({ length: a.replicas - 1 }, (_, n) => `${a.service}-${n + 2}`) : [])));
   let previousAt = -1;
   actions.forEach((action, i) => {
     const at = (...path: (string | number)[]) => [section, i, ...path];
@@ -32,7 +34,7 @@ export function checkActions(scenario: StepSections, section: string, actions: M
     else if (PROCESS.has(action.action)) issues.push(...checkRelease(scenario, action as ProcessAction, context, at('release')));
     if (PROCESS.has(action.action)) issues.push(...checkFields(action as ProcessAction).map((message) => ({ path: at(), message })));
     action.checks.forEach((check, c) => {
-      if (!scenario.services[check.service]) issues.push({ path: at('checks', c, 'service'), message: unknown(check.service) });
+      if (!scenario.services[check.service] && !replicas.has(check.service)) issues.push({ path: at('checks', c, 'service'), message: unknown(check.service) });
     });
     if (action.at !== undefined) {
       if (section === 'rollbacks') issues.push({ path: at('at'), message: 'rollbacks run one after the other once the method is over; drop `at`' });
