@@ -208,6 +208,7 @@ function exitCodeFor(report: Report, failure: unknown): number {
     case 'pass':
       return ExitCode.Pass;
     case 'fail':
+    case 'not-steady':
     case 'aborted':
       return ExitCode.SloBreached;
     default:

@@ -12,33 +12,37 @@ import type { Scenario } from './scenario-schema.ts';
 import { checkActions } from './step-rules.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 
-export type PlaybookSections = Pick<Scenario, 'services' | 'load' | 'steps' | 'method' | 'rollbacks' | 'steadyState' | 'workload' | 'links' | 'slos'>;
+/** The sections the checks need, and the playbook sections that parsed (absent: it did not, or is not there). */
+export type PlaybookSections = Pick<Scenario, 'services' | 'load' | 'workload' | 'links'> &
+  Partial<Pick<Scenario, 'steps' | 'method' | 'rollbacks' | 'steadyState' | 'slos'>>;
 type Path = (string | number)[];
 
 export function checkPlaybook(scenario: PlaybookSections, context: RuleContext): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  if (scenario.steps.length > 0 && scenario.method.length > 0) {
+  const { method = [], rollbacks = [], steadyState = [] } = scenario;
+  if ((scenario.steps?.length ?? 0) > 0 && method.length > 0) {
     issues.push({ path: ['method'], message: '`steps:` and `method:` both given; `method:` is the playbook form of `steps:`, keep one' });
   }
   const phases = new Set<string>();
-  issues.push(...checkActions(scenario, 'method', scenario.method, context, phases));
-  issues.push(...checkActions(scenario, 'rollbacks', scenario.rollbacks, context, phases));
-  for (const [section, actions] of [['method', scenario.method], ['rollbacks', scenario.rollbacks]] as const) {
+  const sections = { ...scenario, steps: scenario.steps ?? [] };
+  issues.push(...checkActions(sections, 'method', method, context, phases));
+  issues.push(...checkActions(sections, 'rollbacks', rollbacks, context, phases));
+  for (const [section, actions] of [['method', method], ['rollbacks', rollbacks]] as const) {
     actions.forEach((action, i) => issues.push(...checkAction(scenario, action, [section, i])));
   }
-  scenario.steadyState.forEach((probe, i) => issues.push(...checkProbe(scenario, probe, ['steadyState', i])));
+  steadyState.forEach((probe, i) => issues.push(...checkProbe(scenario, probe, ['steadyState', i])));
   scenario.slos?.forEach((slo, i) => {
     const definition = sliDefinition(scenario.workload.type, slo.sli);
     if (definition?.kind !== 'rate') issues.push({ path: ['slos', i, 'sli'], message: `an SLO's SLI is a rate of bad events of the ${scenario.workload.type} workload, got "${slo.sli}"` });
   });
-  issues.push(...checkBaseline(scenario));
+  issues.push(...checkBaseline(steadyState, method));
   return issues;
 }
 
 /** The steady state before the method judges the baseline: its SLI windows must fit before the first action. */
-function checkBaseline(scenario: PlaybookSections): RuleIssue[] {
-  const windowMs = Math.max(0, ...scenario.steadyState.filter((p) => p.sli).map((p) => p.over));
-  const first = scenario.method[0];
+function checkBaseline(steadyState: ProbeSpec[], method: MethodAction[]): RuleIssue[] {
+  const windowMs = Math.max(0, ...steadyState.filter((p) => p.sli).map((p) => p.over));
+  const first = method[0];
   if (!first || windowMs === 0 || (first.at ?? 0) >= windowMs) return [];
   return [{ path: ['method', 0, 'at'], message: `the steady state judges SLIs over ${windowMs} ms of baseline; start the first action at ${windowMs} ms or later (\`at\`)` }];
 }

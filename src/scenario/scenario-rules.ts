@@ -25,7 +25,8 @@ export interface RuleContext {
 
 export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
   const forSteps = wholeSections(scenario, ['services', 'load', 'steps']);
-  const forPlaybook = wholeSections(scenario, ['services', 'load', 'steps', 'method', 'rollbacks', 'steadyState', 'workload', 'links']);
+  // Each playbook section is checked when it parsed, even when another one did not.
+  const forPlaybook = wholeSections(scenario, ['services', 'load', 'workload', 'links']);
   return [
     ...checkReferences(scenario),
     ...checkStartOrder(scenario),
@@ -34,7 +35,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
-    ...(forPlaybook ? checkPlaybook({ ...forPlaybook, slos: scenario.slos }, context) : []),
+    ...(forPlaybook ? checkPlaybook({ ...forPlaybook, steps: scenario.steps, method: scenario.method, rollbacks: scenario.rollbacks, steadyState: scenario.steadyState, slos: scenario.slos }, context) : []),
     ...checkLoopbackRule(scenario),
     ...checkFixtures(scenario, context),
   ];
