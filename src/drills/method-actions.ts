@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultLayer } from '../faults/timeline/fault-layer.ts';
 import type { LoadGate } from '../load/load-gate.ts';
 import type { RunningStack } from '../runtime/stack.ts';
-import { parseStepFault, type MethodAction } from '../scenario/method-schema.ts';
+import { stepFault, type MethodAction } from '../scenario/method-schema.ts';
 import type { Timeline } from '../sli/timeline.ts';
 import { fieldOf, Probe, type ProbeContext } from './probes.ts';
 import { serviceAddress, urlOf } from './service-address.ts';
@@ -51,10 +51,9 @@ export async function performAction(action: MethodAction, context: ActionContext
       return { detail: await waitUntil(action, context) };
     case 'fault': {
       if (!context.faults) throw new Error('a fault action needs `links:`: faults act on the proxies of declared links');
-      const parsed = parseStepFault(action.fault);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; ')); // refused at load time
-      await context.faults.injectNow(parsed.data, timeline, context.signal);
-      return { detail: parsed.data.for ? `cleared after ${parsed.data.for} ms` : 'left in place' };
+      const fault = stepFault(action);
+      await context.faults.injectNow(fault, timeline, context.signal);
+      return { detail: fault.for ? `cleared after ${fault.for} ms` : 'left in place' };
     }
     case 'pause-load':
       gate.pause();

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
-import { faultSchema } from './faults-schema.ts';
+import { faultSchema, type FaultSpec } from './faults-schema.ts';
 import { probeSchema } from './probe-schema.ts';
 import { recoveredSchema, stepActions, stepCheckSchema, stepSchema } from './steps-schema.ts';
 
@@ -76,12 +76,17 @@ const waitUntilAction = z.strictObject({
   timeout: positiveDurationMs.default(30_000).describe('Fails the action when the probe has not held by then.'),
 });
 
+/** The timeline's faults without `at`: a fault action starts when it runs. */
+type FaultOption = z.ZodObject<{ type: z.ZodLiteral<string>; link: z.ZodString; for: z.ZodOptional<z.ZodType<number>> }, z.core.$strict>;
+const stepFaultSchema = z.discriminatedUnion(
+  'type',
+  faultSchema.options.map((option) => (option as unknown as z.ZodObject<z.ZodRawShape, z.core.$strict>).omit({ at: true })) as unknown as [FaultOption, ...FaultOption[]],
+);
+
 const faultAction = z.strictObject({
   ...common,
   action: z.literal('fault'),
-  fault: z
-    .record(z.string(), z.unknown())
-    .describe('A fault of the `faults.timeline` vocabulary without `at` (type, link, attributes, `for`); omitted `for`: until the rollbacks or the end.'),
+  fault: stepFaultSchema.describe('A fault of the `faults.timeline` vocabulary without `at` (type, link, attributes, `for`); omitted `for`: until the end of the run.'),
 });
 
 const loadAction = (name: 'pause-load' | 'resume-load', description: string) => z.strictObject({ ...common, action: z.literal(name) }).describe(description);
@@ -100,9 +105,9 @@ export type MethodAction = z.output<typeof methodActionSchema>;
 export type MethodActionName = MethodAction['action'];
 export type ProcessAction = Extract<MethodAction, { action: (typeof stepActions)[number] }>;
 
-/** A fault action's fault, checked with the timeline's schema (`at` is 0: the moment the action runs). */
-export function parseStepFault(fault: Record<string, unknown>) {
-  return faultSchema.safeParse({ ...fault, at: 0 });
+/** A fault action's fault as the timeline runs it (`at` 0: the moment the action runs). */
+export function stepFault(action: Extract<MethodAction, { action: 'fault' }>): FaultSpec {
+  return { ...action.fault, at: 0 } as FaultSpec;
 }
 
 /** The service an action acts on, if any. */

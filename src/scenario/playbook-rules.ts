@@ -4,7 +4,7 @@
  * steady state's SLI windows, and `steps:` and `method:` not both given.
  */
 import { aggregationsByKind, sliDefinition } from '../sli/catalog.ts';
-import { actionService, parseStepFault, type MethodAction } from './method-schema.ts';
+import { actionService, type MethodAction } from './method-schema.ts';
 import type { ProbeSpec } from './probe-schema.ts';
 import type { RuleContext, RuleIssue } from './scenario-rules.ts';
 import { resolveLinkReference } from './scenario-rules.ts';
@@ -62,12 +62,9 @@ function checkAction(scenario: PlaybookSections, action: MethodAction, path: Pat
   return issues;
 }
 
-function checkFault(scenario: PlaybookSections, fault: Record<string, unknown>, path: Path): RuleIssue[] {
-  if ('at' in fault) return [{ path: [...path, 'at'], message: 'a fault action starts when the action runs; drop `at`' }];
-  const parsed = parseStepFault(fault);
-  if (!parsed.success) return parsed.error.issues.map((issue) => ({ path: [...path, ...issue.path.map(String)], message: issue.message }));
-  const ends = resolveLinkReference(parsed.data.link);
-  if (!ends) return [{ path: [...path, 'link'], message: `expected "from->to", "from<->to" or "from_to_to", got "${parsed.data.link}"` }];
+function checkFault(scenario: PlaybookSections, fault: { link: string }, path: Path): RuleIssue[] {
+  const ends = resolveLinkReference(fault.link);
+  if (!ends) return [{ path: [...path, 'link'], message: `expected "from->to", "from<->to" or "from_to_to", got "${fault.link}"` }];
   const missing = ends.filter((end) => !scenario.links.some((l) => l.from === end.from && l.to === end.to));
   return missing.map(({ from, to }) => ({ path: [...path, 'link'], message: `no link ${from} -> ${to} in \`links\`; faults act on declared links only` }));
 }
