@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatNumber, formatRate } from './format.ts';
+import { renderPlaybookSections } from './playbook-markdown.ts';
 import type { Reporter } from './reporter.ts';
 import type { Report, SliValue } from './report-schema.ts';
 
@@ -54,10 +55,13 @@ export function renderMarkdown(report: Report): string {
     for (const step of report.steps) {
       const checks = step.checks.map((c) => `${c.target}${c.passedAfterMs !== undefined ? ` after ${formatNumber(c.passedAfterMs / 1_000)} s` : `: ${c.last ?? 'no answer'}`}`).join('; ');
       const recovery = step.recoveryMs !== undefined ? `${formatNumber(step.recoveryMs / 1_000)} s` : (step.error ?? 'not recovered');
-      lines.push(`| ${step.pass ? '✅' : '❌'} | ${step.name} | ${step.action} ${step.service}${step.release ? ` → ${step.release}` : ''} | ${formatNumber(step.tMs / 1_000)} s | ${recovery} | ${checks || '–'} |`);
+      // An action's answer (status, exit code, replicas) follows its checks.
+      const answered = [checks, step.detail?.split('\n')[0]?.slice(0, 120)].filter(Boolean).join('; ');
+      lines.push(`| ${step.pass ? '✅' : '❌'} | ${step.name} | ${step.action} ${step.service}${step.release ? ` → ${step.release}` : ''} | ${formatNumber(step.tMs / 1_000)} s | ${recovery} | ${answered || '–'} |`);
     }
     lines.push('');
   }
+  lines.push(...renderPlaybookSections(report));
   lines.push('## SLIs', '', '| SLI | value |', '|---|---|');
   for (const [name, value] of Object.entries(report.slis)) lines.push(`| ${name} | ${describeSli(value)} |`);
   lines.push('');
