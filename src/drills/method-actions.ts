@@ -4,7 +4,6 @@
  * fault for a while, holding or releasing the load. Each returns when the stack was back (if it says) and what
  * it answered; a failure throws with what went wrong.
  */
-import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultLayer } from '../faults/timeline/fault-layer.ts';
 import type { LoadGate } from '../load/load-gate.ts';
@@ -112,20 +111,16 @@ async function callHttp(action: Extract<MethodAction, { action: 'http' }>, conte
   return detail;
 }
 
-function runExec(action: Extract<MethodAction, { action: 'exec' }>, context: ActionContext): Promise<string> {
-  const { stack } = context;
-  if (stack.runtimeName !== 'process') throw new Error(`exec runs in a service's folder on the process runtime; this stack runs on ${stack.runtimeName}`);
-  const plan = stack.plan(action.service);
-  const argv = action.argv.map((arg, i) => expand(arg, plan.env, context.vars, `argv[${i}]`));
-  return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { cwd: plan.dataDir, env: { ...process.env, ...plan.env }, timeout: action.timeout, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      const output = `${stdout}${stderr}`.trim().slice(0, DETAIL_CHARS);
-      const detail = `${argv.join(' ')} exited ${code ?? (error?.killed ? 'killed (timeout)' : String(error?.code))}${output ? `: ${output}` : ''}`;
-      if (code === action.exitCode) resolve(detail);
-      else reject(new Error(`${detail} (expected exit ${action.exitCode})`));
-    });
-  });
+async function runExec(action: Extract<MethodAction, { action: 'exec' }>, context: ActionContext): Promise<string> {
+  const service = context.stack.running(action.service);
+  if (!service.exec) throw new Error(`the ${context.stack.runtimeName} runtime cannot run commands for ${action.service}`);
+  const argv = action.argv.map((arg, i) => expand(arg, service.plan.env, context.vars, `argv[${i}]`));
+  const result = await service.exec(argv, action.timeout);
+  const output = result.output.trim().slice(0, DETAIL_CHARS);
+  const exit = result.timedOut ? `killed after ${action.timeout} ms` : `exited ${result.exitCode ?? '(no code)'}`;
+  const detail = `${argv.join(' ')} ${exit}${output ? `: ${output}` : ''}`;
+  if (result.timedOut || result.exitCode !== action.exitCode) throw new Error(`${detail} (expected exit ${action.exitCode})`);
+  return detail;
 }
 
 async function waitUntil(action: Extract<MethodAction, { action: 'wait-until' }>, context: ActionContext): Promise<string> {
