@@ -23,6 +23,12 @@ export function checkPlaybook(scenario: PlaybookSections, context: RuleContext):
   if ((scenario.steps?.length ?? 0) > 0 && method.length > 0) {
     issues.push({ path: ['method'], message: '`steps:` and `method:` both given; `method:` is the playbook form of `steps:`, keep one' });
   }
+  const acts = method.length > 0 || (scenario.steps?.length ?? 0) > 0;
+  for (const [key, list] of [['steadyState', steadyState], ['rollbacks', rollbacks]] as const) {
+    if (list.length > 0 && !acts && scenario.steps !== undefined && scenario.method !== undefined) {
+      issues.push({ path: [key], message: `\`${key}\` belongs to a playbook with a \`method:\` (or \`steps:\`); this file has none` });
+    }
+  }
   const phases = new Set<string>();
   const sections = { ...scenario, steps: scenario.steps ?? [] };
   issues.push(...checkActions(sections, 'method', method, context, phases));
