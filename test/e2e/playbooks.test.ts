@@ -90,12 +90,13 @@ rollbacks:
     action: stop
     service: bridge
     for: 700ms
-    within: 3s
+    within: 8s
     checks: [{ service: bridge, path: /v1/health, status: 204 }]
     recovered: { sli: http_req_failed, condition: "rate < 0.01", window: 250ms, consecutive: 2 }
 `),
     );
-    expect(code).toBe(0);
+    // Room for the bridge's start on a loaded machine (up to 2 s seen) and the two windows after it.
+    expect(code, JSON.stringify(report.steps)).toBe(0);
     const [step] = report.steps;
     // Requests fail while the bridge is down: the SLI is back only in a window that starts after the restart.
     expect(step!.sliRecovery!.recoveredAfterMs).toBeGreaterThanOrEqual(700);
