@@ -44,5 +44,5 @@ export { Probe, type ProbeContext } from './drills/probes.ts';
 export { performAction, type ActionContext, type ActionOutcome } from './drills/method-actions.ts';
 export { MethodRunner } from './drills/method-runner.ts';
 export { Playbook, type PlaybookOutcome } from './drills/playbook.ts';
-export { runMonthlySuite, type SuiteOptions } from './drills/monthly-suite.ts';
+export { runMonthlySuite, type SuiteOptions } from './run/monthly-suite.ts';
 export { suiteReportSchema, SUITE_SCHEMA_VERSION, type SuiteReport } from './report/suite-report.ts';

@@ -27,7 +27,7 @@ export const monthly: Command = async (args, io) => {
   });
   const only = values.drills?.split(',').map((d) => d.trim()).filter(Boolean);
   if (only && only.length === 0) throw new UsageError('--drills needs drill names, e.g. --drills rollback,master-restart');
-  const { runMonthlySuite } = await import('../../drills/monthly-suite.ts');
+  const { runMonthlySuite } = await import('../../run/monthly-suite.ts');
   return withRunSignals(io, 'stopping the drill in progress (rollbacks, teardown), then writing the suite report', async (signal) => {
     const outcome = await runMonthlySuite({
       cwd: io.cwd,

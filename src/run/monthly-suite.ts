@@ -13,8 +13,8 @@ import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { writeSuiteReport } from '../report/suite-history.ts';
 import { SuiteProgressReporter } from '../report/suite-progress-reporter.ts';
 import { suiteDrillOf, type SuiteDrill, type SuiteReport } from '../report/suite-report.ts';
-import { newRunId } from '../run/run-id.ts';
-import { runScenario } from '../run/scenario-run.ts';
+import { newRunId } from './run-id.ts';
+import { runScenario } from './scenario-run.ts';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/scenario-loader.ts';
 import { loadDurationMs } from '../scenario/step-rules.ts';
 
