@@ -42,3 +42,12 @@ export type { ChartSpec, ChartSeries, ChartBand, ChartMark } from './report/html
 export { ProgressReporter } from './report/progress-reporter.ts';
 
 export { runScenario, type RunOptions, type RunOutcome } from './run/scenario-run.ts';
+
+export { methodActionSchema, type MethodAction } from './scenario/method-schema.ts';
+export { probeSchema, type ProbeSpec } from './scenario/probe-schema.ts';
+export { Probe, type ProbeContext } from './drills/probes.ts';
+export { performAction, type ActionContext, type ActionOutcome } from './drills/method-actions.ts';
+export { MethodRunner } from './drills/method-runner.ts';
+export { Playbook, type PlaybookOutcome } from './drills/playbook.ts';
+export { runMonthlySuite, type SuiteOptions } from './run/monthly-suite.ts';
+export { suiteReportSchema, SUITE_SCHEMA_VERSION, type SuiteReport } from './report/suite-report.ts';

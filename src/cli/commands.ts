@@ -7,13 +7,15 @@ import { HtmlReporter } from '../report/html-reporter.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
-import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
+import { reapDeadRuns } from '../runtime/run-registry.ts';
 import { loadScenarioFile } from '../scenario/scenario-loader.ts';
-import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
+import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { toxiproxyCommand, toxiproxyUsage } from './commands/toxiproxy-command.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 import { report, reportUsage } from './commands/report-command.ts';
+import { monthly, monthlyUsage } from './commands/monthly-command.ts';
+import { withRunSignals } from './run-signals.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -21,7 +23,7 @@ export interface CommandIo {
   cwd: string;
 }
 
-type Command = (args: string[], io: CommandIo) => Promise<number>;
+export type Command = (args: string[], io: CommandIo) => Promise<number>;
 
 export function usage(): string {
   return `drill: reliability drills and load tests from YAML scenarios
@@ -32,7 +34,7 @@ Usage:
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
-${reportUsage}  drill reap                       clean up processes left by runs whose harness was killed
+${reportUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
 ${toxiproxyUsage}${dockerUsage}  drill --help
 
@@ -71,55 +73,21 @@ const run: Command = async (args, io) => {
   else for (const warning of loaded.warnings) io.stderr.write(`drill: warning: ${formatIssue(warning)}\n`);
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
 
-  const controller = new AbortController();
-  let writeReportNow: (() => void) | undefined;
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      io.stderr.write(`\ndrill: ${signal}: stopping the load, writing the report and tearing down (again to kill at once)\n`);
-      controller.abort(new Error(signal));
-    } else {
-      const killed = killOwnChildren() + removeOwnContainersSync();
-      io.stderr.write(`drill: ${signal} again: killed ${killed} process group(s)\n`);
-      try {
-        writeReportNow?.();
-      } catch (error) {
-        io.stderr.write(`drill: could not write the interrupted report: ${(error as Error).message}\n`);
-      }
-      process.exit(ExitCode.Infrastructure);
-    }
-  };
-  // A bug that escapes the run (a throw in a timer) must not leave the stack running.
-  const onCrash = (error: unknown) => {
-    const killed = killOwnChildren() + removeOwnContainersSync();
-    io.stderr.write(`drill: internal error, killed ${killed} process group(s): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(ExitCode.Infrastructure);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
   // Loaded on demand: validate and schema should not pay for the whole run machinery.
   const { runScenario } = await import('../run/scenario-run.ts');
-  try {
+  return withRunSignals(io, 'stopping the load, running rollbacks, writing the report and tearing down', async (signal, onHardStop) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
       reporters: [new JsonReporter(), new MarkdownReporter(), new HtmlReporter(), new ProgressReporter(io.stdout)],
-      signal: controller.signal,
-      onHardStop: (write) => (writeReportNow = write),
+      signal,
+      onHardStop,
     });
     return outcome.exitCode;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-  }
+  });
 };
 
-function runtimeOption(value: string): 'process' | 'docker' {
+export function runtimeOption(value: string): 'process' | 'docker' {
   if (value !== 'process' && value !== 'docker') throw new UsageError(`--runtime must be process or docker, got "${value}"`);
   return value;
 }
@@ -138,4 +106,4 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, report, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };
+export const commands: Record<string, Command> = { validate, run, report, monthly, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };

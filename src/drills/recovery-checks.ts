@@ -4,8 +4,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PortBinding } from '../runtime/runtime.ts';
-import { compare, type Comparator } from '../scenario/threshold-expression.ts';
-import { METRIC_CONDITION, type StepCheck } from '../scenario/steps-schema.ts';
+import { urlOf } from './service-address.ts';
+import { compare } from '../scenario/threshold-expression.ts';
+import { parseMetricCondition, type StepCheck } from '../scenario/steps-schema.ts';
 import { parsePrometheusText, sumOf } from '../sli/prometheus-text.ts';
 
 /** How often a failing check is tried again, ms. */
@@ -36,7 +37,7 @@ export async function pollChecks(
   const outcomes = checks.map((check) => {
     const binding = addressOf(check);
     const path = check.path ?? '/metrics';
-    const url = `http://${urlHost(binding.host)}:${binding.port}${path}`;
+    const url = urlOf(binding, path);
     const target = `${check.service} ${check.metric ? `${check.metric.trim()} at ${path}` : `GET ${path} → ${check.status}`}`;
     return { check, url, outcome: { target } as CheckOutcome };
   });
@@ -60,7 +61,7 @@ export async function pollChecks(
 }
 
 /** The status answered, or what went wrong instead. */
-async function probe(url: string): Promise<number | string> {
+export async function probe(url: string): Promise<number | string> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     await response.body?.cancel();
@@ -71,27 +72,24 @@ async function probe(url: string): Promise<number | string> {
 }
 
 /** true when the metric satisfies the condition; otherwise what was seen (its value, absence, or an error). */
-async function probeMetric(url: string, condition: string): Promise<true | string> {
-  const [, name, comparator, limit] = METRIC_CONDITION.exec(condition)!;
+export async function probeMetric(url: string, condition: string): Promise<true | string> {
+  const { name, where, comparator, limit } = parseMetricCondition(condition);
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     if (response.status !== 200) {
       await response.body?.cancel();
       return `status ${response.status}`;
     }
-    const value = sumOf(parsePrometheusText(await response.text()), name!);
-    if (value === undefined) return `no ${name} samples`;
-    return compare(value, comparator as Comparator, Number(limit)) || `${name} = ${value}`;
+    const value = sumOf(parsePrometheusText(await response.text()), name, where);
+    const label = `${name}${Object.keys(where).length ? `{${Object.entries(where).map(([k, v]) => `${k}="${v}"`).join(',')}}` : ''}`;
+    if (value === undefined) return `no ${label} samples`;
+    return compare(value, comparator, limit) || `${label} = ${value}`;
   } catch (error) {
     return failureOf(error);
   }
 }
 
-function failureOf(error: unknown): string {
+export function failureOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string } }).cause;
   return cause?.code ?? (error as Error).name;
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,13 +1,14 @@
 /** What a drill step does to its service, through the running stack (so every action lands in the timeline). */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningStack } from '../runtime/stack.ts';
+import type { ProcessAction } from '../scenario/method-schema.ts';
 import type { StepSpec } from '../scenario/steps-schema.ts';
 
 /**
  * Performs the step's action. Returns the epoch ms at which the service was back and ready (its readiness
  * probe passed), or undefined when the step leaves it down or paused.
  */
-export async function performStepAction(stack: RunningStack, step: StepSpec, signal: AbortSignal): Promise<number | undefined> {
+export async function performStepAction(stack: RunningStack, step: StepSpec | ProcessAction, signal: AbortSignal): Promise<number | undefined> {
   const { service } = step;
   const release = step.release ? { release: step.release } : {};
   switch (step.action) {

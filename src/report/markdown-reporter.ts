@@ -5,13 +5,15 @@
 import path from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.ts';
 import { formatNumber, formatRate } from './format.ts';
+import { renderPlaybookSections } from './playbook-markdown.ts';
 import type { Reporter } from './reporter.ts';
 import type { Report, SliValue } from './report-schema.ts';
 
 const VERDICT_LINE: Record<Report['verdict'], string> = {
   pass: '**PASS**: every threshold held.',
   fail: '**FAIL**: at least one threshold was breached.',
-  aborted: '**ABORTED**: a threshold with abortOnFail was breached and the load was stopped early.',
+  'not-steady': '**NOT STEADY**: the steady state did not hold before the method; nothing was done to the stack.',
+  aborted: '**ABORTED**: an abortOnFail threshold or probe was breached and the load (and method) stopped early.',
   interrupted: '**INTERRUPTED**: the run was stopped by a signal; figures cover the load until then.',
   error: '**ERROR**: the harness failed; see errors below.',
 };
@@ -53,10 +55,13 @@ export function renderMarkdown(report: Report): string {
     for (const step of report.steps) {
       const checks = step.checks.map((c) => `${c.target}${c.passedAfterMs !== undefined ? ` after ${formatNumber(c.passedAfterMs / 1_000)} s` : `: ${c.last ?? 'no answer'}`}`).join('; ');
       const recovery = step.recoveryMs !== undefined ? `${formatNumber(step.recoveryMs / 1_000)} s` : (step.error ?? 'not recovered');
-      lines.push(`| ${step.pass ? '✅' : '❌'} | ${step.name} | ${step.action} ${step.service}${step.release ? ` → ${step.release}` : ''} | ${formatNumber(step.tMs / 1_000)} s | ${recovery} | ${checks || '–'} |`);
+      // An action's answer (status, exit code, replicas) follows its checks.
+      const answered = [checks, step.detail?.split('\n')[0]?.slice(0, 120)].filter(Boolean).join('; ');
+      lines.push(`| ${step.pass ? '✅' : '❌'} | ${step.name} | ${step.action} ${step.service}${step.release ? ` → ${step.release}` : ''} | ${formatNumber(step.tMs / 1_000)} s | ${recovery} | ${answered || '–'} |`);
     }
     lines.push('');
   }
+  lines.push(...renderPlaybookSections(report));
   lines.push('## SLIs', '', '| SLI | value |', '|---|---|');
   for (const [name, value] of Object.entries(report.slis)) lines.push(`| ${name} | ${describeSli(value)} |`);
   lines.push('');

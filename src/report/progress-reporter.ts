@@ -40,11 +40,7 @@ export class ProgressReporter implements Reporter {
 
   onRunEnd(report: Report, runDir: string): void {
     this.closeLine();
-    const failed = report.thresholds.filter((t) => !t.pass);
-    const why =
-      report.verdict === 'error'
-        ? report.errors.map((e) => e.split('\n')[0]).join('; ')
-        : failed.map((t) => `${t.sli} ${t.expression} observed ${formatNumber(t.observed)}`).join('; ');
+    const why = report.reasons.map((r) => `${r.message.split('\n')[0]}${r.observed ? ` (observed ${r.observed})` : ''}`).join('; ');
     this.out.write(`drill: ${report.verdict.toUpperCase()}${why ? ` (${why})` : ''}\n`);
     this.out.write(`  report ${runDir}/report.md\n`);
   }

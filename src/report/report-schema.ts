@@ -103,8 +103,67 @@ export const stepResultSchema = z.object({
   ),
   /** Why the step failed, if it did. */
   error: z.string().optional(),
+  /** What the action answered: an http call's status, an exec's exit code and output, a scale's replicas. */
+  detail: z.string().optional(),
+  /** Recovery judged by an SLI (`recovered:`): the SLI in each window around the action (the recovery curve). */
+  sliRecovery: z
+    .object({
+      sli: z.string(),
+      condition: z.string(),
+      windowMs: z.number(),
+      consecutive: z.number(),
+      /** Action start → the first of the consecutive windows that held, ms; absent when it never did. */
+      recoveredAfterMs: z.number().optional(),
+      /** Windows from before the action to the end of the step's judgement; `startMs`, `endMs` from the start of the load. */
+      curve: z.array(z.object({ startMs: z.number(), endMs: z.number(), observed: z.number().nullable(), pass: z.boolean() })),
+    })
+    .optional(),
 });
 export type StepResult = z.infer<typeof stepResultSchema>;
+
+/** One run of a steady-state probe. */
+export const probeResultSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['sli', 'http', 'metric']),
+  pass: z.boolean(),
+  /** What the probe saw, in words (status, metric value, the SLI over its window). */
+  observed: z.string(),
+  /** The observed number, when there is one. */
+  value: z.number().nullable().optional(),
+  atMs: z.number(),
+  tMs: z.number(),
+});
+export type ProbeResult = z.infer<typeof probeResultSchema>;
+
+/** Why the verdict is what it is: each deviation, failed step, breach, abort or error, named with when and what was seen. */
+export const verdictReasonSchema = z.object({
+  /** `not-steady`, `deviated`, `step-failed`, `threshold`, `aborted`, `interrupted`, `rollback-failed`, `error`. */
+  code: z.string(),
+  message: z.string(),
+  tMs: z.number().optional(),
+  observed: z.string().optional(),
+});
+export type VerdictReason = z.infer<typeof verdictReasonSchema>;
+
+/** The error budget one SLO allows over a window (a phase, or the run), and how much of it the drill spent. */
+export const budgetWindowSchema = z.object({
+  phase: z.string(),
+  /** Events judged, and the bad (failed or missing) ones. */
+  total: z.number(),
+  bad: z.number(),
+  /** Bad events the SLO allows over the window: total × (1 − objective). */
+  allowed: z.number(),
+  /** bad / allowed: 1 is the whole budget; null when nothing was judged. */
+  consumed: z.number().nullable(),
+});
+
+export const errorBudgetSchema = z.object({
+  sli: z.string(),
+  objective: z.number(),
+  run: budgetWindowSchema,
+  phases: z.array(budgetWindowSchema),
+});
+export type ErrorBudget = z.infer<typeof errorBudgetSchema>;
 
 export const reportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_VERSION),
@@ -117,8 +176,10 @@ export const reportSchema = z.object({
   seed: z.number(),
   startedAtMs: z.number(),
   endedAtMs: z.number(),
-  /** pass: every threshold held and every drill step recovered; fail: one did not; aborted: abortOnFail stopped the load; interrupted: SIGINT/SIGTERM; error: the harness failed. */
-  verdict: z.enum(['pass', 'fail', 'aborted', 'interrupted', 'error']),
+  /** pass: every threshold and probe held and every drill step recovered; fail: one did not; not-steady: the steady state did not hold before the method (nothing was done); aborted: abortOnFail stopped the load or the method; interrupted: SIGINT/SIGTERM; error: the harness failed. */
+  verdict: z.enum(['pass', 'fail', 'not-steady', 'aborted', 'interrupted', 'error']),
+  /** Why: every deviation, failed step, breached threshold, abort or error (empty on pass). */
+  reasons: z.array(verdictReasonSchema).default([]),
   services: z.array(
     z.object({
       name: z.string(),
@@ -147,6 +208,15 @@ export const reportSchema = z.object({
   thresholds: z.array(thresholdResultSchema),
   /** Drill steps in the order they ran (none for a plain run); a step that did not recover fails the run. */
   steps: z.array(stepResultSchema).default([]),
+  /** The steady-state hypothesis: each probe before the method, after it, and the breaches of abortOnFail probes during it. */
+  steadyState: z
+    .object({ before: z.array(probeResultSchema), during: z.array(probeResultSchema), after: z.array(probeResultSchema) })
+    .optional(),
+  /** Rollback actions as they ran (none when none were due), and the strategy that decided it. */
+  rollbacks: z.array(stepResultSchema).default([]),
+  rollbackStrategy: z.enum(['always', 'deviated']).optional(),
+  /** Error budget per SLO target: over the run and per phase. */
+  errorBudget: z.array(errorBudgetSchema).default([]),
   histograms: z.record(z.string(), serializedHistogramSchema),
   /** Time series, one row per interval: `columns[0]` is `tMs`. */
   series: z.object({ intervalMs: z.number(), columns: z.array(z.string()), rows: z.array(z.array(z.number().nullable())) }),

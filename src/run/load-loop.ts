@@ -3,6 +3,7 @@
  * judging abortOnFail thresholds once a second. Stops early on an interrupt or an abort.
  */
 import { ArrivalScheduler } from '../load/arrival-scheduler.ts';
+import type { LoadGate } from '../load/load-gate.ts';
 import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { ProgressSnapshot } from '../report/reporter.ts';
 import { sliCatalog } from '../sli/catalog.ts';
@@ -33,6 +34,8 @@ export interface LoadLoopOptions {
   thresholds: ThresholdSpec[];
   signal: AbortSignal;
   onProgress: (snapshot: ProgressSnapshot) => void;
+  /** Arrivals start only while the gate admits them (a playbook's pause-load). */
+  gate?: LoadGate;
   /** Called once the first arrival is due: the moment offsets in the report count from. */
   onStart: (startedAtMs: number) => void;
 }
@@ -55,9 +58,12 @@ export async function runLoadLoop(options: LoadLoopOptions): Promise<LoadLoopRes
   // Phase thresholds are judged at the end: a phase's SLIs are complete only once it is over.
   const abortable = options.thresholds.filter((t) => t.abortOnFail && t.phase === undefined);
   options.onStart(Date.now());
+  const gate = options.gate;
   const running = scheduler.start(
     (arrival) => {
       series?.add('scheduled', toEpoch(arrival.intendedAtMs));
+      // A paused load (pause-load) skips the arrival: scheduled, never sent.
+      if (gate && !gate.admit()) return undefined;
       series?.add('arrivals', Date.now());
       return driver.fire({ index: arrival.index, intendedAtMs: toEpoch(arrival.intendedAtMs) });
     },

@@ -12,6 +12,9 @@ import type { SeriesRecorder } from '../sli/series-recorder.ts';
 import { evaluateThresholds, thresholdSpecs, type ThresholdSpec } from '../sli/threshold-evaluator.ts';
 import type { Timeline } from '../sli/timeline.ts';
 import type { LoadLoopResult } from './load-loop.ts';
+import { errorBudgets, sloTargets } from '../drills/error-budget.ts';
+import type { PlaybookOutcome } from '../drills/playbook.ts';
+import { judgeVerdict } from './verdict.ts';
 
 const drillVersion = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,8 +31,10 @@ export interface ReportInputs {
   interrupted: boolean;
   stackPlans: ServicePlan[];
   usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined>;
-  /** Drill steps as they ran. */
+  /** Drill steps (the method) as they ran. */
   steps: StepResult[];
+  /** The playbook's steady state, rollbacks and outcome, when the scenario has a method. */
+  playbook?: PlaybookOutcome | undefined;
 }
 
 function targetRatePerSecond(inputs: ReportInputs): number {
@@ -54,15 +59,16 @@ export function buildReport(inputs: ReportInputs): Report {
   const slis = inputs.slis.run.summarize(definitions, load?.scheduleMs ?? loadDurationMs, '');
   const phases = inputs.slis.phaseReports(definitions, load?.endedAtMs ?? inputs.endedAtMs);
   const thresholds = judgeThresholds(thresholdSpecs(scenario), slis, phases, inputs);
-  const verdict: Report['verdict'] = inputs.interrupted
-    ? 'interrupted'
-    : inputs.errors.length || !load
-      ? 'error'
-      : load.aborted
-        ? 'aborted'
-        : thresholds.every((t) => t.pass) && inputs.steps.every((s) => s.pass)
-          ? 'pass'
-          : 'fail';
+  const { verdict, reasons } = judgeVerdict({
+    interrupted: inputs.interrupted,
+    errors: inputs.errors,
+    loadRan: load !== undefined,
+    loadAborted: load?.aborted ?? false,
+    thresholds,
+    steps: inputs.steps,
+    playbook: inputs.playbook,
+  });
+  const playbook = inputs.playbook;
   return {
     schema: REPORT_SCHEMA_VERSION,
     runId: inputs.runId,
@@ -79,6 +85,7 @@ export function buildReport(inputs: ReportInputs): Report {
     startedAtMs: inputs.runStartedAtMs,
     endedAtMs: inputs.endedAtMs,
     verdict,
+    reasons,
     services: inputs.stackPlans.map((plan) => ({
       name: plan.name,
       kind: plan.kind,
@@ -100,6 +107,10 @@ export function buildReport(inputs: ReportInputs): Report {
     phases,
     thresholds,
     steps: inputs.steps,
+    ...(playbook?.steadyState ? { steadyState: playbook.steadyState } : {}),
+    rollbacks: playbook?.rollbacks ?? [],
+    ...(playbook?.rollbackStrategy ? { rollbackStrategy: playbook.rollbackStrategy } : {}),
+    errorBudget: errorBudgets(sloTargets(scenario.workload.type, scenario.slos), slis, phases),
     histograms: inputs.slis.histograms(),
     series: inputs.series.toJSON(load?.endedAtMs ?? inputs.endedAtMs),
     timeline: [...inputs.timeline.events].sort((a, b) => a.atMs - b.atMs),

@@ -21,7 +21,9 @@ import { PhasedSlis } from '../sli/phased-slis.ts';
 import { SeriesRecorder } from '../sli/series-recorder.ts';
 import { thresholdSpecs } from '../sli/threshold-evaluator.ts';
 import { Timeline } from '../sli/timeline.ts';
-import { DrillSteps } from '../drills/drill-steps.ts';
+import { Playbook } from '../drills/playbook.ts';
+import { LoadGate } from '../load/load-gate.ts';
+import { playbookMethod } from '../scenario/method-schema.ts';
 import { createDriver } from './driver-factory.ts';
 import { runLoadLoop, type LoadLoopResult } from './load-loop.ts';
 import { buildReport } from './report-builder.ts';
@@ -71,7 +73,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   let faults: FaultLayer | undefined;
   let driver: WorkloadDriver | undefined;
   let load: LoadLoopResult | undefined;
-  let steps: DrillSteps | undefined;
+  let playbook: Playbook | undefined;
+  let originMs = runStartedAtMs;
+  const gate = new LoadGate();
+  // The load stops on an interrupt, and when the playbook says so (not steady, an abortOnFail probe).
+  const loadStop = new AbortController();
+  const onInterrupt = () => {
+    loadStop.abort(options.signal.reason);
+    void playbook?.stop();
+  };
+  options.signal.addEventListener('abort', onInterrupt, { once: true });
   let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
   const report = (interrupted: boolean) =>
     buildReport({
@@ -87,7 +98,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       interrupted,
       stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
       usage,
-      steps: steps?.results ?? [],
+      steps: playbook?.method.results ?? [],
+      playbook: playbook?.outcome(),
     });
   options.onHardStop?.(() => {
     const now = report(true);
@@ -112,8 +124,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await driver.prepare({ slis, series });
     const running = stack;
     await faults?.prepare(timeline, (name) => running.plan(name), (name, atMs) => slis.startPhase(name, atMs));
-    if (scenario.steps.length > 0) {
-      steps = new DrillSteps({ steps: scenario.steps, stack, timeline, logger, onPhase: (name, atMs) => slis.startPhase(name, atMs) });
+    if (playbookMethod(scenario).length > 0) {
+      playbook = new Playbook({
+        scenario,
+        context: { stack, timeline, gate, faults, probes: { stack, log: slis.log, workload: scenario.workload.type, originMs: () => originMs } },
+        log: slis.log,
+        timeline,
+        logger,
+        onPhase: (name, atMs) => slis.startPhase(name, atMs),
+        stopLoad: (reason) => loadStop.abort(new Error(reason)),
+      });
     }
     load = await runLoadLoop({
       scenario,
@@ -122,21 +142,25 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       series,
       timeline,
       thresholds: thresholdSpecs(scenario),
-      signal: options.signal,
+      signal: loadStop.signal,
+      gate,
       onProgress: (s) => options.reporters.forEach((r) => r.onProgress?.(s)),
       onStart: (startedAtMs) => {
+        originMs = startedAtMs;
         timeline.rebase(startedAtMs);
         slis.setOrigin(startedAtMs);
         series.setOrigin(startedAtMs);
-        slis.startPhase(faults?.hasTimeline || steps ? 'baseline' : 'run', startedAtMs);
+        slis.startPhase(faults?.hasTimeline || playbook ? 'baseline' : 'run', startedAtMs);
         timeline.add({ source: 'load', type: 'start', atMs: startedAtMs, detail: `${scenario.load.executor}` });
         faults?.start(startedAtMs);
-        steps?.start(startedAtMs);
+        playbook?.start(startedAtMs);
       },
     });
-    await steps?.finish();
+    await playbook?.settled();
+    await playbook?.finish();
     await driver.finish();
     slis.endPhase(load.endedAtMs);
+    if (!options.signal.aborted) await playbook?.judgeAfter(load.startedAtMs + load.scheduleMs);
     timeline.add({ source: 'load', type: 'end', detail: `${load.arrivals} arrivals, ${load.dropped} dropped` });
     if (options.signal.aborted) throw new InterruptedError('interrupted by signal');
   } catch (error) {
@@ -146,7 +170,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       logger.error(error instanceof Error ? error.message : String(error));
     }
   } finally {
-    await steps?.stop();
+    options.signal.removeEventListener('abort', onInterrupt);
+    await playbook?.stop();
+    playbook?.method.finalize(originMs);
+    if (playbook && stack) {
+      try {
+        await playbook.rollback(originMs, !options.signal.aborted && errors.length === 0 && !load?.aborted);
+      } catch (error) {
+        errors.push(`rollbacks: ${(error as Error).message}`);
+      }
+    }
     if (faults) {
       // close() waits for injections still in progress, which may add errors: read them after it.
       const cleanup = await faults.close();
@@ -202,6 +235,7 @@ function exitCodeFor(report: Report, failure: unknown): number {
     case 'pass':
       return ExitCode.Pass;
     case 'fail':
+    case 'not-steady':
     case 'aborted':
       return ExitCode.SloBreached;
     default:

@@ -9,12 +9,14 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ServiceError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
+import { execInFolder } from './command-exec.ts';
 import { fixtureArgv } from './fixture-command.ts';
 import { tailOfLog } from './log-tail.ts';
 import { processUsage } from './process-info.ts';
 import { waitForReadiness } from './readiness.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type {
+  ExecResult,
   ExitInfo,
   PausedService,
   PortBinding,
@@ -154,6 +156,10 @@ class RunningProcess implements RunningService {
 
   get pid(): number | undefined {
     return this.handle.child.pid;
+  }
+
+  exec(argv: string[], timeoutMs: number): Promise<ExecResult> {
+    return execInFolder(this.plan, argv, timeoutMs);
   }
 
   get exited(): Promise<ExitInfo> {

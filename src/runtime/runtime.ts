@@ -73,6 +73,15 @@ export interface RestartOptions {
   kill?: boolean;
 }
 
+/** What a command run for a service (`exec`) did. */
+export interface ExecResult {
+  /** null when it did not exit by itself (killed at its timeout, or no code known). */
+  exitCode: number | null;
+  /** stdout and stderr, as they came (bounded). */
+  output: string;
+  timedOut: boolean;
+}
+
 export interface RunningService extends AsyncDisposable {
   readonly plan: ServicePlan;
   readonly state: 'running';
@@ -93,6 +102,8 @@ export interface RunningService extends AsyncDisposable {
   /** Stop (or kill) and start again on the same ports, optionally on another release. */
   restart(options?: RestartOptions): Promise<RunningService>;
   usage(): Promise<ResourceUsage | undefined>;
+  /** Runs an argv list for the service: in its folder with its env (processes), inside it (containers). */
+  exec?(argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
 export interface PausedService extends AsyncDisposable {

@@ -6,6 +6,7 @@
 import { ServiceError } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { releasePort } from './free-port.ts';
+import { planReplica } from './replica-plan.ts';
 import type { PausedService, RestartOptions, Runtime, RunningService, ServicePlan, StoppedService } from './runtime.ts';
 
 export type StackEventType = 'started' | 'stopped' | 'killed' | 'paused' | 'resumed' | 'restarted' | 'exited-unexpectedly';
@@ -54,6 +55,11 @@ export class RunningStack implements AsyncDisposable {
       throw error;
     }
     return stack;
+  }
+
+  /** The runtime the services run on (process, docker, external). */
+  get runtimeName(): string {
+    return this.runtime.name;
   }
 
   get serviceNames(): readonly string[] {
@@ -113,6 +119,31 @@ export class RunningStack implements AsyncDisposable {
     this.track(next, 'restarted', options.release ? `release ${options.release}` : undefined);
   }
 
+  /**
+   * Scales `name` to `replicas` instances, the original included: starts replicas `NAME-2`, `NAME-3`, … (each with
+   * its own ports, log and folder) or stops the highest-numbered ones. Returns the replicas' names after the change.
+   */
+  async scale(name: string, replicas: number): Promise<string[]> {
+    const original = this.plan(name);
+    const current = () => this.order.filter((n) => replicaOf(n, name) !== undefined).sort((a, b) => replicaOf(a, name)! - replicaOf(b, name)!);
+    for (let n = current().length + 2; n <= replicas; n++) {
+      const plan = await planReplica(original, `${name}-${n}`);
+      this.plans.push(plan);
+      this.order.push(plan.name);
+      this.track(await this.runtime.start(plan, this.options.signal ? { signal: this.options.signal } : {}), 'started');
+    }
+    for (const extra of current().slice(Math.max(0, replicas - 1)).reverse()) {
+      const state = this.state(extra);
+      if (state.state !== 'stopped') this.states.set(extra, state.state === 'running' ? await state.stop() : await state.kill());
+      this.emit('stopped', extra, `replica of ${name} removed`);
+      this.order.splice(this.order.indexOf(extra), 1);
+      this.states.delete(extra);
+      const plan = this.plans.splice(this.plans.findIndex((p) => p.name === extra), 1)[0]!;
+      for (const binding of Object.values(plan.ports)) releasePort(binding.port);
+    }
+    return current();
+  }
+
   /** Stops every service in reverse start order. Safe to call more than once. */
   async teardown(): Promise<void> {
     if (this.tornDown) return;
@@ -149,4 +180,10 @@ export class RunningStack implements AsyncDisposable {
   private emit(type: StackEventType, service: string, detail?: string): void {
     this.options.onEvent?.({ type, service, atMs: Date.now(), ...(detail ? { detail } : {}) });
   }
+}
+
+/** N when `candidate` is replica `NAME-N` of `name` (N ≥ 2). */
+function replicaOf(candidate: string, name: string): number | undefined {
+  const match = candidate.startsWith(`${name}-`) ? /^(\d+)$/.exec(candidate.slice(name.length + 1)) : null;
+  return match && Number(match[1]) >= 2 ? Number(match[1]) : undefined;
 }

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { reportSchema } from '../report/report-schema.ts';
+import { suiteReportSchema } from '../report/suite-report.ts';
 import { scenarioSchema } from './scenario-schema.ts';
 
 export function scenarioJsonSchema(): unknown {
@@ -16,11 +17,16 @@ export function reportJsonSchema(): unknown {
   return { title: 'drill report', ...z.toJSONSchema(reportSchema, { io: 'output', unrepresentable: 'any' }) };
 }
 
+export function suiteJsonSchema(): unknown {
+  return { title: 'drill monthly suite report', ...z.toJSONSchema(suiteReportSchema, { io: 'output', unrepresentable: 'any' }) };
+}
+
 export async function writeJsonSchemas(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, unknown][] = [
     [path.join(dir, 'scenario.schema.json'), scenarioJsonSchema()],
     [path.join(dir, 'report.schema.json'), reportJsonSchema()],
+    [path.join(dir, 'suite.schema.json'), suiteJsonSchema()],
   ];
   for (const [file, schema] of files) await writeFile(file, `${JSON.stringify(schema, null, 2)}\n`);
   return files.map(([file]) => file);

@@ -8,6 +8,7 @@ import { checkLoopbackRule } from './loopback-rule.ts';
 import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
 import type { FaultsSpec } from './faults-schema.ts';
 import type { ServiceKind } from './service-schema.ts';
+import { checkPlaybook } from './playbook-rules.ts';
 import { checkSteps } from './step-rules.ts';
 import { checkTemplates } from './template-rule.ts';
 import { scenarioLimits } from './scenario-limits.ts';
@@ -29,6 +30,8 @@ export interface RuleContext {
 
 export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext): RuleIssue[] {
   const forSteps = wholeSections(scenario, ['services', 'load', 'steps']);
+  // Each playbook section is checked when it parsed, even when another one did not.
+  const forPlaybook = wholeSections(scenario, ['services', 'load', 'workload', 'links']);
   return [
     ...checkReferences(scenario),
     ...checkStartOrder(scenario),
@@ -39,6 +42,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(forSteps ? checkSteps(forSteps, context) : []),
     ...checkSeriesLength(scenario),
     ...checkTemplates(scenario),
+    ...(forPlaybook ? checkPlaybook({ ...forPlaybook, steps: scenario.steps, method: scenario.method, rollbacks: scenario.rollbacks, steadyState: scenario.steadyState, slos: scenario.slos }, context) : []),
     ...checkLoopbackRule(scenario),
     ...checkToxiproxyUrl(scenario, context.env ?? process.env),
     ...checkFixtures(scenario, context),
@@ -209,7 +213,7 @@ function checkFaultRamps(faults: FaultsSpec): RuleIssue[] {
 function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const { workload } = scenario;
-  const forPhases = wholeSections(scenario, ['faults', 'steps']);
+  const forPhases = wholeSections(scenario, ['faults', 'steps', 'method']);
   const phases = forPhases && phasesOf(forPhases);
   for (const [key, entries] of Object.entries(scenario.thresholds ?? {})) {
     const { sli, phase } = parseThresholdKey(key);

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 import { faultsSchema } from './faults-schema.ts';
 import { loadSchema } from './load-schema.ts';
+import { methodActionSchema } from './method-schema.ts';
+import { rollbacksSchema, rollbackStrategySchema, slosSchema, steadyStateSchema } from './playbook-schema.ts';
 import { stepSchema } from './steps-schema.ts';
 import { linkSchema, serviceSchema } from './service-schema.ts';
 import { workloadSchema } from './workload-schema.ts';
@@ -43,6 +45,11 @@ export const scenarioSchema = z.strictObject({
   workload: workloadSchema,
   faults: faultsSchema.default({ server: 'embedded', verify: true, timeline: [] }),
   steps: z.array(stepSchema).max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'steps')).default([]).describe('Drill steps: actions on services while the load runs, each with recovery checks.'),
+  steadyState: steadyStateSchema,
+  method: z.array(methodActionSchema).max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'method')).default([]).describe('Playbook method: the ordered actions, run after the steady state held on the baseline.'),
+  rollbacks: rollbacksSchema,
+  rollbackStrategy: rollbackStrategySchema,
+  slos: slosSchema,
   thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}).describe('SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`).'),
   report: z
     .strictObject({

@@ -14,6 +14,10 @@ type PathKey = string | number;
 const DISCRIMINATORS: Record<string, string> = {
   executor: 'constant-arrival-rate, ramping-arrival-rate',
   'workload.type': 'signal, http, wavry',
+  'method.action': 'restart, stop, start, kill, pause, resume, rollback, upgrade, http, exec, scale, wait-until, fault, pause-load, resume-load',
+  'rollbacks.action': 'restart, stop, start, kill, pause, resume, rollback, upgrade, http, exec, scale, wait-until, fault, pause-load, resume-load',
+  'method.type': 'latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, loss, duplicate, reorder, partition',
+  'rollbacks.type': 'latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, loss, duplicate, reorder, partition',
   'faults.type': 'latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data, loss, duplicate, reorder, partition',
 };
 

@@ -6,9 +6,40 @@
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 import { atMost, scenarioLimits } from './scenario-limits.ts';
+import type { Comparator } from './threshold-expression.ts';
 
-/** `NAME op NUMBER`: a condition on the sum of a Prometheus metric's samples. */
-export const METRIC_CONDITION = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+/**
+ * `NAME op NUMBER` or `NAME{label="value",...} op NUMBER`: a condition on the sum of a Prometheus metric's samples
+ * (those whose labels include the selector's).
+ */
+export const METRIC_CONDITION = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^{}]*\})?\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+export interface MetricCondition {
+  name: string;
+  /** Label selector: samples must carry these labels with these values. */
+  where: Record<string, string>;
+  comparator: Comparator;
+  limit: number;
+}
+
+/** Parses a condition already checked against METRIC_CONDITION. */
+export function parseMetricCondition(condition: string): MetricCondition {
+  const [, name, selector, comparator, limit] = METRIC_CONDITION.exec(condition)!;
+  const where = Object.fromEntries([...(selector ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+  return { name: name!, where, comparator: comparator as Comparator, limit: Number(limit) };
+}
+
+/**
+ * Recovery judged by an SLI: from the action, windows of `window` are judged against `condition`; the step has
+ * recovered at the start of the first of `consecutive` windows in a row that hold.
+ */
+export const recoveredSchema = z.strictObject({
+  sli: z.string().min(1).describe('The SLI judged, e.g. reply_latency.'),
+  condition: z.string().min(1).describe('A threshold expression the SLI must meet in each window, e.g. `p(99) < 500`.'),
+  window: positiveDurationMs.default(1_000).describe('Length of each judged window.'),
+  consecutive: z.number().int().positive().default(3).describe('Windows in a row that must hold.'),
+});
+export type RecoveredSpec = z.output<typeof recoveredSchema>;
 
 /**
  * A recovery check on a service: `GET path` on the named port answers `status`, or, with `metric`, the
@@ -22,7 +53,7 @@ export const stepCheckSchema = z
     status: z.number().int().min(100).max(599).default(200).describe('The status that means "recovered".'),
     metric: z
       .string()
-      .regex(METRIC_CONDITION, { message: 'expected `NAME op NUMBER`, e.g. "websocket_connection_state == 1"' })
+      .regex(METRIC_CONDITION, { message: 'expected `NAME op NUMBER` or `NAME{label="v"} op NUMBER`, e.g. "websocket_connection_state == 1"' })
       .optional()
       .describe('A condition on the sum of a Prometheus metric, e.g. `websocket_connection_state == 1`.'),
   })
@@ -51,12 +82,13 @@ export const stepSchema = z.strictObject({
     .optional()
     .describe('stop, kill, pause: bring the service back (start or resume) after this long; omitted: it stays down.'),
   checks: z.array(stepCheckSchema).max(scenarioLimits.listEntries, atMost(scenarioLimits.listEntries, 'checks')).default([]).describe('HTTP checks that must pass after the action (recovery).'),
-  within: positiveDurationMs.default(30_000).describe('How long the checks may take to pass before the step fails.'),
+  within: positiveDurationMs.default(30_000).describe('How long the checks (and `recovered`) may take to pass before the step fails.'),
+  recovered: recoveredSchema.optional().describe('Recovery judged by an SLI in consecutive windows; with checks, recovery is the later of the two.'),
 });
 export type StepSpec = z.output<typeof stepSchema>;
 
 /** The phase a step's action opens, and the one that starts once the step recovered. */
-export function stepPhaseNames(step: StepSpec, index: number): { during: string; after: string } {
-  const during = step.name ?? `step-${index + 1}-${step.action}-${step.service}`;
+export function stepPhaseNames(step: { name?: string | undefined; action: string; service?: string | undefined }, index: number): { during: string; after: string } {
+  const during = step.name ?? `step-${index + 1}-${step.action}${step.service ? `-${step.service}` : ''}`;
   return { during, after: `after-${during}` };
 }

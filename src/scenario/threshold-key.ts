@@ -4,6 +4,7 @@
  */
 import type { Scenario } from './scenario-schema.ts';
 import { faultPhaseNames } from './faults-schema.ts';
+import { playbookMethod } from './method-schema.ts';
 import { stepPhaseNames } from './steps-schema.ts';
 
 export interface ThresholdKey {
@@ -18,12 +19,13 @@ export function parseThresholdKey(key: string): ThresholdKey {
 }
 
 /** Every phase a run of this scenario records, in no particular order. */
-export function phasesOf(scenario: Pick<Scenario, 'faults' | 'steps'>): string[] {
-  const timed = scenario.faults.timeline.length > 0 || scenario.steps.length > 0;
+export function phasesOf(scenario: Pick<Scenario, 'faults' | 'steps' | 'method'>): string[] {
+  const method = playbookMethod(scenario);
+  const timed = scenario.faults.timeline.length > 0 || method.length > 0;
   if (!timed) return ['run'];
   return [
     'baseline',
     ...scenario.faults.timeline.flatMap((fault, i) => Object.values(faultPhaseNames(fault, i)).filter((name) => name !== undefined)),
-    ...scenario.steps.flatMap((step, i) => Object.values(stepPhaseNames(step, i))),
+    ...method.flatMap((step, i) => Object.values(stepPhaseNames(step, i))),
   ];
 }

@@ -4,6 +4,7 @@
  */
 import type { PhaseReport, SerializedHistogram } from '../report/report-schema.ts';
 import type { SliDefinition } from './catalog.ts';
+import { OutcomeLog } from './outcome-log.ts';
 import { SliSet, type TrendHistogram } from './sli-set.ts';
 
 interface PhaseWindow {
@@ -14,6 +15,8 @@ interface PhaseWindow {
 
 export class PhasedSlis {
   readonly run: SliSet;
+  /** Every outcome with its time, for sliding windows (steady-state probes, SLI recovery). */
+  readonly log = new OutcomeLog();
   private readonly phases: PhaseWindow[] = [];
   /** Counters every window reports, at 0 when nothing counted them. */
   private readonly declaredCounters: string[] = [];
@@ -63,6 +66,7 @@ export class PhasedSlis {
    */
   record(record: (set: SliSet) => void, atMs?: number): void {
     record(this.run);
+    record(this.log.at(atMs ?? Date.now()));
     const phase = atMs === undefined ? this.phases.at(-1) : this.phaseAt(atMs);
     if (phase && (atMs !== undefined || phase.endMs === undefined)) record(phase.set);
   }

@@ -4,18 +4,22 @@
  * path: cancel pending faults, /reset, prove no toxic is left, remove the run's proxies, stop the server the run
  * started (embedded or container).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../common/logger.ts';
 import type { RunRegistry } from '../../runtime/run-registry.ts';
 import type { ServicePlan } from '../../runtime/runtime.ts';
+import type { FaultSpec } from '../../scenario/faults-schema.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import { resolveLinkReference } from '../../scenario/scenario-rules.ts';
 import type { Timeline } from '../../sli/timeline.ts';
 import { openFaultServer, type FaultServer } from './fault-server.ts';
-import { FaultTimeline } from './fault-timeline.ts';
+import { FaultTimeline, type FaultTimelineOptions } from './fault-timeline.ts';
 import { LinkProxies } from './link-proxies.ts';
 
 export class FaultLayer {
   private timelineRunner: FaultTimeline | undefined;
+  private readonly stepRunners: FaultTimeline[] = [];
+  private probePath: FaultTimelineOptions['probePath'] = () => undefined;
   private closed = false;
 
   private constructor(
@@ -56,6 +60,11 @@ export class FaultLayer {
   /** Prepares the timeline once the stack runs (baseline probes through each faulted link). */
   async prepare(timeline: Timeline, plans: (name: string) => ServicePlan, onPhase: (name: string, atMs: number) => void): Promise<void> {
     timeline.add({ source: 'fault', type: 'server', detail: this.server.description });
+    this.probePath = (link) => {
+      const readiness = plans(link.to).readiness;
+      const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;
+      return carriesProbe ? readiness.path : undefined;
+    };
     this.timelineRunner = new FaultTimeline({
       faults: this.scenario.faults.timeline,
       control: this.server.control,
@@ -64,17 +73,37 @@ export class FaultLayer {
       verify: this.scenario.faults.verify,
       logger: this.logger,
       onPhase,
-      probePath: (link) => {
-        const readiness = plans(link.to).readiness;
-        const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;
-        return carriesProbe ? readiness.path : undefined;
-      },
+      probePath: this.probePath,
     });
     await this.timelineRunner.measureBaselines();
   }
 
   start(loadStartedAtMs: number): void {
     this.timelineRunner?.start(loadStartedAtMs);
+  }
+
+  /**
+   * Injects one fault now (a playbook's `fault` action), verified as the timeline's are; with `for`, resolves once it
+   * is cleared again, else at once (the fault stays until the rollbacks or the end of the run). Throws what failed.
+   */
+  async injectNow(fault: FaultSpec, timeline: Timeline, signal: AbortSignal): Promise<void> {
+    const runner = new FaultTimeline({
+      faults: [{ ...fault, at: 0 }],
+      control: this.server.control,
+      links: this.links,
+      timeline,
+      verify: this.scenario.faults.verify,
+      logger: this.logger,
+      probePath: this.probePath,
+      toxicPrefix: `step${this.stepRunners.length}_`,
+    });
+    this.stepRunners.push(runner);
+    await runner.measureBaselines();
+    runner.start(Date.now());
+    if (fault.for) await sleep(fault.for + 20, undefined, { signal }).catch(() => undefined);
+    else await sleep(20);
+    await runner.settled();
+    if (runner.errors.length) throw new Error(runner.errors.join('; '));
   }
 
   /** Errors of faults that could not be injected or verified. */
@@ -89,6 +118,7 @@ export class FaultLayer {
     const problems: string[] = [];
     try {
       await this.timelineRunner?.stop();
+      for (const runner of this.stepRunners) await runner.stop();
       if (this.timelineRunner) await this.timelineRunner.resetAndCheck();
       else await this.server.control.reset();
       if (!this.server.ownedByRun) await this.links.deleteAll();

@@ -35,6 +35,8 @@ export interface FaultTimelineOptions {
   onPhase?: (name: string, atMs: number) => void;
   /** Time source of the schedule (`wallMs` is epoch ms, as `start`'s origin). Default: the system clock. */
   clock?: Clock;
+  /** Prefix of toxic names (`PREFIX0_latency`), so timelines on one server never share a name. Default `fault`. */
+  toxicPrefix?: string;
 }
 
 export class FaultTimeline {
@@ -82,6 +84,11 @@ export class FaultTimeline {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancel.abort();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Waits for actions in progress (an injection, a clear) without cancelling what is still scheduled. */
+  async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
@@ -134,7 +141,7 @@ export class FaultTimeline {
   }
 
   private async inject(fault: FaultSpec, index: number, originMs: number): Promise<void> {
-    const toxicName = `fault${index}_${fault.type}`;
+    const toxicName = `${this.options.toxicPrefix ?? 'fault'}${index}_${fault.type}`;
     const { during, after } = faultPhaseNames(fault, index);
     this.options.onPhase?.(during, this.clock.wallMs());
     if (fault.for && after) this.at(originMs + fault.at + fault.for, async () => this.options.onPhase?.(after, this.clock.wallMs()));

@@ -8,8 +8,11 @@ const HEADLINE: Record<Report['verdict'], string> = {
   fail: 'The run breached what it was asked to hold.',
   aborted: 'A threshold with abortOnFail was breached and the load was stopped early.',
   interrupted: 'The run was stopped by a signal; the figures cover the load until then.',
+  'not-steady': 'The steady state did not hold before the method, so the drill did nothing to the stack.',
   error: 'The harness failed: the figures are incomplete, and they say nothing about the system under test.',
 };
+
+const PLAYBOOK_CODES = new Set(['not-steady', 'deviated', 'rollback-failed', 'probe-aborted']);
 
 function observedText(report: Report, t: Report['thresholds'][number]): string {
   if (t.observed === null) return t.note ?? 'no value';
@@ -21,7 +24,10 @@ function observedText(report: Report, t: Report['thresholds'][number]): string {
 export function verdictReasons(report: Report): string[] {
   const breached = report.thresholds.filter((t) => !t.pass);
   const failedSteps = report.steps.filter((s) => !s.pass);
+  // The playbook's own reasons (steady state, probes, rollbacks); thresholds, steps and errors are worded below.
+  const playbookReasons = report.reasons.filter((r) => PLAYBOOK_CODES.has(r.code === 'aborted' && r.message.startsWith('abortOnFail probe') ? 'probe-aborted' : r.code));
   const reasons = [
+    ...playbookReasons.map((r) => `${r.message}${r.observed === undefined ? '' : `: observed ${r.observed}`}`),
     ...breached.map((t) => `${t.sli} ${t.expression} in ${t.phase}: observed ${observedText(report, t)}`),
     ...failedSteps.map((s) => `drill step ${s.name} (${s.action} ${s.service}) did not recover: ${s.error ?? 'no recovery'}`),
     ...report.errors.map((e) => `error: ${e}`),

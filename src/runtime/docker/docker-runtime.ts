@@ -14,6 +14,7 @@ import { DrillError, ServiceError } from '../../common/errors.ts';
 import { silentLogger, type Logger } from '../../common/logger.ts';
 import type { RunRegistry } from '../run-registry.ts';
 import type {
+  ExecResult,
   ExitInfo,
   PausedService,
   PortBinding,
@@ -25,6 +26,7 @@ import type {
   StartOptions,
   StoppedService,
 } from '../runtime.ts';
+import { execInContainer, type ExecCapable } from '../command-exec.ts';
 import { ContainerHandle } from './container-handle.ts';
 import { dockerClient } from './docker-engine.ts';
 import { imageOfPlan, labelsOfPlan } from './docker-names.ts';
@@ -118,6 +120,10 @@ class RunningContainer implements RunningService {
   /** The engine's id of the container. */
   get containerId(): string {
     return this.handle.id;
+  }
+
+  exec(argv: string[], timeoutMs: number): Promise<ExecResult> {
+    return execInContainer(this.handle.container as unknown as ExecCapable, argv, timeoutMs);
   }
 
   get exited(): Promise<ExitInfo> {

@@ -1,0 +1,86 @@
+/**
+ * `drill monthly` end to end: a folder of two short playbooks run as a suite, twice; each suite report lists both
+ * drills with their verdicts and durations, and the second one's trend has a point for each suite. An interrupted
+ * suite writes its report marked `interrupted`, with the drill it did not reach listed as not run.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { suiteReportSchema, type SuiteReport } from '../../src/report/suite-report.ts';
+import { startDrill } from '../helpers/drill-cli.ts';
+
+const drill = (name: string, method: string) => `name: ${name}
+release: "0.100"
+services:
+  bridge: { kind: bridge }
+load: { executor: constant-arrival-rate, rate: 30, duration: 3s, gracefulStop: 2s }
+workload: { type: http, target: bridge.http, path: /v1/health, timeout: 2s }
+steadyState:
+  - { name: healthy, http: { service: bridge, path: /v1/health, status: 204 } }
+method:
+${method}
+`;
+
+function suiteFolder(): { dir: string; drills: string; reports: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-monthly-'));
+  const drills = path.join(dir, 'drills');
+  const reports = path.join(dir, 'reports');
+  mkdirSync(drills);
+  writeFileSync(path.join(drills, 'a-restart.yaml'), drill('a-restart', '  - { name: bounce, at: 1s, action: restart, service: bridge, checks: [{ service: bridge, path: /v1/health, status: 204 }] }'));
+  writeFileSync(path.join(drills, 'b-freeze.yaml'), drill('b-freeze', '  - { name: freeze, at: 1s, action: pause, service: bridge, for: 300ms, checks: [{ service: bridge, path: /v1/health, status: 204 }] }'));
+  return { dir, drills, reports };
+}
+
+async function monthly(folder: { dir: string; drills: string; reports: string }, interruptOn?: RegExp) {
+  const run = startDrill(['monthly', '--dir', folder.drills, '--report-dir', folder.reports], { DRILL_STATE_DIR: path.join(folder.dir, 'state') });
+  if (interruptOn) {
+    await run.waitForOutput(interruptOn);
+    run.child.kill('SIGINT');
+  }
+  const { code } = await run.exit;
+  return { code, output: run.output() };
+}
+
+function suiteReports(reports: string): SuiteReport[] {
+  const dir = path.join(reports, 'monthly');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => suiteReportSchema.parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
+}
+
+describe('drill monthly', () => {
+  it('runs a two-drill suite twice and builds a trend of two points, then an interrupted third', async () => {
+    const folder = suiteFolder();
+    const first = await monthly(folder);
+    expect(first.code, first.output).toBe(0);
+    // Progress: which drill, which phase, elapsed and remaining time of the suite.
+    expect(first.output).toMatch(/\[1\/2 a-restart · bounce\] .* · suite \d+s elapsed, ~\d+s left/);
+    expect(first.output).toMatch(/\[2\/2 b-freeze · .*\] PASS in \d+s/);
+    const second = await monthly(folder);
+    expect(second.code, second.output).toBe(0);
+
+    const [one, two] = suiteReports(folder.reports);
+    expect(one!.trend).toHaveLength(1);
+    expect(two!.verdict).toBe('pass');
+    expect(two!.drills.map((d) => [d.name, d.verdict])).toEqual([['a-restart', 'pass'], ['b-freeze', 'pass']]);
+    for (const d of two!.drills) {
+      expect(d.durationMs).toBeGreaterThan(3_000);
+      expect(d.recoveries[0]!.recoveryMs).toBeGreaterThan(0);
+      expect(d.errorBudget[0]).toMatchObject({ sli: 'http_req_failed', objective: 0.99 });
+      expect(Object.keys(d.phases)).toEqual(['baseline', d.recoveries[0]!.step, `after-${d.recoveries[0]!.step}`]);
+    }
+    expect(two!.trend.map((p) => p.suiteId)).toEqual([one!.suiteId, two!.suiteId]);
+    expect(two!.trend[1]!.drills['b-freeze']!.recoveryMs).toBeGreaterThanOrEqual(300);
+    const markdown = readFileSync(path.join(folder.reports, 'monthly', `suite-${two!.suiteId}.md`), 'utf8');
+    expect(markdown).toContain('## Trend (2 suites)');
+
+    const third = await monthly(folder, /\[1\/2 a-restart · bounce\]/);
+    expect(third.code).toBe(3);
+    const interrupted = suiteReports(folder.reports)[2]!;
+    expect(interrupted.verdict).toBe('interrupted');
+    expect(interrupted.drills.map((d) => [d.name, d.verdict])).toEqual([['a-restart', 'interrupted'], ['b-freeze', 'not-run']]);
+    expect(interrupted.trend).toHaveLength(3);
+  });
+});
