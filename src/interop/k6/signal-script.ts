@@ -10,6 +10,9 @@ import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
 import { scheduleMs } from './phase-windows.ts';
 import type { WorkloadScript } from './workload-script.ts';
 
+/** The k6 scenario of the oracle watcher (its iteration is not an arrival). */
+export const WATCHER_SCENARIO = 'oracle_watch';
+
 export const SIGNAL_K6_SLIS = ['reply_latency', 'reply_latency_uncorrected', 'replies_missing', 'inject_errors', 'duplicate_replies'];
 
 export function signalScript(scenario: Scenario, workload: SignalWorkloadSpec): WorkloadScript {
@@ -25,7 +28,7 @@ export function signalScript(scenario: Scenario, workload: SignalWorkloadSpec): 
     env: { BRIDGE_CONTROL_URL: `the bridge's control port (service ${workload.bridge}, port control)` },
     limits,
     extraScenarios: {
-      oracle_watch: { executor: 'per-vu-iterations', exec: 'watchOracle', vus: 1, iterations: 1, maxDuration: `${Math.ceil(watchMs)}ms`, gracefulStop: '0s' },
+      [WATCHER_SCENARIO]: { executor: 'per-vu-iterations', exec: 'watchOracle', vus: 1, iterations: 1, maxDuration: `${Math.ceil(watchMs)}ms`, gracefulStop: '0s' },
     },
     body: `const BRIDGE_CONTROL_URL = requiredEnv('BRIDGE_CONTROL_URL', 'http://127.0.0.1:8081');
 const ORACLE_URL = \`\${BRIDGE_CONTROL_URL.replace(/^http/, 'ws')}/_drill/oracle\`;
