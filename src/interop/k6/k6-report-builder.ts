@@ -42,14 +42,12 @@ function windows(inputs: ImportInputs, workload: string, durationMs: number): { 
   const definitions = sliCatalog[workload] ?? [];
   const { samples } = inputs;
   if (samples && samples.points > 0) {
-    const phases = [...samples.phases.values()]
-      .sort((a, b) => a.firstMs - b.firstMs)
-      .map((p) => ({
-        name: p.set.name,
-        startMs: p.firstMs - samples.firstMs,
-        endMs: p.lastMs - samples.firstMs,
-        slis: p.set.summarize(definitions, p.lastMs - p.firstMs, `${p.set.name}/`),
-      }));
+    // A phase runs from its first sample to the next phase's first (late answers of its arrivals still count in it).
+    const sorted = [...samples.phases.values()].sort((a, b) => a.firstMs - b.firstMs);
+    const phases = sorted.map((p, i) => {
+      const endMs = sorted[i + 1]?.firstMs ?? samples.lastMs;
+      return { name: p.set.name, startMs: p.firstMs - samples.firstMs, endMs: endMs - samples.firstMs, slis: p.set.summarize(definitions, endMs - p.firstMs, `${p.set.name}/`) };
+    });
     const histograms = Object.assign({}, samples.run.histograms(''), ...[...samples.phases.values()].map((p) => p.set.histograms(`${p.set.name}/`)));
     return { slis: samples.run.summarize(definitions, durationMs, ''), phases, histograms };
   }
