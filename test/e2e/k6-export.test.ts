@@ -94,9 +94,18 @@ function pathToModule(file: string): string {
   return out;
 }
 
+/** The parts of the written manifests the tests read. */
+interface ManifestDoc {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations: Record<string, string> };
+  data: Record<string, string>;
+  spec: { parallelism: number; arguments: string; script: unknown; runner: { env: unknown[] } };
+}
+
 describe('drill export k6 --k6-operator', () => {
   const run = drill(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '3', '--env', 'BRIDGE_CONTROL_URL=http://bridge.drill:8081']);
-  const docs = () => parseAllDocuments(readFileSync(path.join(outDir, 'signal-baseline.testrun.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+  const docs = () => parseAllDocuments(readFileSync(path.join(outDir, 'signal-baseline.testrun.yaml'), 'utf8')).map((d) => d.toJS() as ManifestDoc);
   const validate = new Ajv({ allErrors: true, strict: false }).compile(testRunSchema);
 
   it('writes a ConfigMap with the script, a results claim and a TestRun valid against the CRD schema', () => {
