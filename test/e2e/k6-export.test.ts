@@ -3,7 +3,6 @@
  * k6 binary here), its options match the scenario, and `--k6-operator` writes a TestRun that validates against
  * the CRD's schema, with execution segments that add up to the whole rate.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,15 +12,11 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { executionSegments, segmentLength } from '../../src/interop/k6/execution-segments.ts';
+import { drillSync } from '../helpers/drill-cli.ts';
 import { testRunSchema } from '../helpers/testrun-schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const shipped = ['scenarios/signal-baseline.yaml', 'scenarios/signal-faults.yaml', 'scenarios/wavry-baseline.yaml', 'drills/master-restart.yaml', 'drills/rollback.yaml'];
-
-function drill(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(root, 'bin/drill.js'), ...args], { cwd: root, env: { ...process.env, DRILL_FROM_SOURCES: '1' }, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** tsc's diagnostics for k6 scripts, resolved against @types/k6 only (no DOM, no Node). */
 function typeCheck(files: string[]): string[] {
@@ -39,7 +34,7 @@ function typeCheck(files: string[]): string[] {
 }
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'drill-k6-export-'));
-const exported = shipped.map((file) => ({ file, ...drill(['export', 'k6', file, '--out', outDir]) }));
+const exported = shipped.map((file) => ({ file, ...drillSync(['export', 'k6', file, '--out', outDir]) }));
 const scriptPath = (file: string) => path.join(outDir, `${path.basename(file, '.yaml')}.k6.ts`);
 
 describe('drill export k6', () => {
@@ -104,7 +99,7 @@ interface ManifestDoc {
 }
 
 describe('drill export k6 --k6-operator', () => {
-  const run = drill(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '3', '--env', 'BRIDGE_CONTROL_URL=http://bridge.drill:8081']);
+  const run = drillSync(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '3', '--env', 'BRIDGE_CONTROL_URL=http://bridge.drill:8081']);
   const docs = () => parseAllDocuments(readFileSync(path.join(outDir, 'signal-baseline.testrun.yaml'), 'utf8')).map((d) => d.toJS() as ManifestDoc);
   const validate = new Ajv({ allErrors: true, strict: false }).compile(testRunSchema);
 
@@ -141,7 +136,7 @@ describe('drill export k6 --k6-operator', () => {
   });
 
   it('refuses a parallelism that is not a positive integer, with exit code 2', () => {
-    const bad = drill(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '0']);
+    const bad = drillSync(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--parallelism must be a positive integer, got "0"');
   });

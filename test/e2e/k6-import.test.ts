@@ -4,30 +4,22 @@
  * reports them (so within its precision of the true ones), per phase too, and k6's threshold verdicts decide the
  * exit code. A real short drill run and an imported run share SLI names, kinds, units and histogram encoding.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/common/random.ts';
 import { SIGNAL_K6_SLIS } from '../../src/interop/k6/signal-script.ts';
 import { LatencyHistogram } from '../../src/load/latency-histogram.ts';
 import { reportSchema, type Report } from '../../src/report/report-schema.ts';
-import { runScenarioFile } from '../helpers/drill-cli.ts';
+import { drillSync, runScenarioFile } from '../helpers/drill-cli.ts';
 import { trendSummary, writeJsonOutput, writeSummary, type KnownSample } from '../helpers/k6-samples.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const startMs = Date.UTC(2026, 0, 1);
-
-function drill(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(root, 'bin/drill.js'), ...args], { cwd: root, env: { ...process.env, DRILL_FROM_SOURCES: '1' }, encoding: 'utf8', timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function importRun(args: string[]): { code: number | null; stdout: string; stderr: string; report: Report | undefined } {
   const out = mkdtempSync(path.join(os.tmpdir(), 'drill-k6-import-out-'));
-  const run = drill(['import', 'k6', ...args, '--out', out]);
+  const run = drillSync(['import', 'k6', ...args, '--out', out]);
   const [runId] = readdirSync(out);
   const report = runId ? reportSchema.parse(JSON.parse(readFileSync(path.join(out, runId, 'report.json'), 'utf8'))) : undefined;
   return { ...run, report };
@@ -146,11 +138,11 @@ describe('drill import k6', () => {
 
   it('refuses files that are not k6 output, naming the file and line (exit 2)', () => {
     writeFileSync(path.join(dir, 'not-summary.json'), JSON.stringify({ metrics: 3 }));
-    const bad = drill(['import', 'k6', path.join(dir, 'not-summary.json')]);
+    const bad = drillSync(['import', 'k6', path.join(dir, 'not-summary.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not-summary\.json: not a k6 --summary-export file: `metrics`/);
     writeFileSync(path.join(dir, 'broken.json'), '{"type":"Point","metric":"reply_latency","data":{"time":"2026-01-01T00:00:00Z","value":1}}\n{oops\n');
-    const broken = drill(['import', 'k6', path.join(dir, 'summary.json'), path.join(dir, 'broken.json')]);
+    const broken = drillSync(['import', 'k6', path.join(dir, 'summary.json'), path.join(dir, 'broken.json')]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json:2: not a JSON line/);
   });
