@@ -58,7 +58,7 @@ describe('drill export k6', () => {
   });
 
   it('writes scripts that type-check against @types/k6, and the check catches a wrong call', () => {
-    expect(typeCheck(shipped.map(scriptPath))).toEqual([]);
+    expect(typeCheck([...shipped.map(scriptPath), httpRamp.script])).toEqual([]);
     const broken = path.join(outDir, 'broken.k6.ts');
     writeFileSync(broken, `${readFileSync(scriptPath('drills/rollback.yaml'), 'utf8')}\nws.connect(ORACLE_URL);\nreplyLatency.add('slow');\n`);
     const diagnostics = typeCheck([broken]);
@@ -77,6 +77,49 @@ describe('drill export k6', () => {
       [{ phase: 'after-1' }, '40000ms', '10000ms', 20, 500, '10000ms'],
     ]);
     expect(options.thresholds).toEqual({ replies_missing: ['rate<0.05'], duplicate_replies_count: ['count<1'], reply_latency: ['p(50)<1000'] });
+  });
+});
+
+const httpRamp = (() => {
+  const file = path.join(outDir, 'http-ramp.yaml');
+  writeFileSync(
+    file,
+    `name: http-ramp
+release: "0.100"
+services: { bridge: { kind: bridge } }
+load: { executor: ramping-arrival-rate, startRate: 2, timeUnit: 1s, stages: [{ target: 20, duration: 5s }, { target: 0, duration: 5s }], maxVUs: 50, gracefulStop: 2s }
+workload: { type: http, target: bridge.http, path: /v1/health, expectStatus: [204] }
+thresholds:
+  http_req_duration: ["p(99)<250", "med<50"]
+  http_req_failed: [{ threshold: "rate<0.01", abortOnFail: true, delayAbortEval: 2s }]
+`,
+  );
+  return { ...drillSync(['export', 'k6', file, '--out', outDir]), script: path.join(outDir, 'http-ramp.k6.ts') };
+})();
+
+describe('drill export k6 of the http workload', () => {
+  it('keeps the ramping stages and the abortOnFail threshold', async () => {
+    expect(httpRamp.code).toBe(0);
+    const { options } = (await import(pathToModule(httpRamp.script))) as { options: { scenarios: Record<string, unknown>; thresholds: Record<string, unknown> } };
+    expect(options.scenarios).toEqual({
+      load_run: {
+        executor: 'ramping-arrival-rate',
+        exec: 'arrival',
+        startTime: '0ms',
+        gracefulStop: '2000ms',
+        timeUnit: '1000ms',
+        preAllocatedVUs: 20,
+        maxVUs: 50,
+        tags: { phase: 'run' },
+        startRate: 2,
+        stages: [
+          { target: 20, duration: '5000ms' },
+          { target: 0, duration: '5000ms' },
+        ],
+      },
+    });
+    expect(options.thresholds).toEqual({ http_req_duration: ['p(99)<250', 'med<50'], http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '2000ms' }] });
+    expect(httpRamp.stdout).toContain('http_req_duration is k6\'s: from the actual send');
   });
 });
 
