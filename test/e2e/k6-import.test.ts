@@ -136,6 +136,13 @@ describe('drill import k6', () => {
     expect(alone.report!.load.durationMs).toBeCloseTo(40_000, 6);
   });
 
+  it('takes the name, release, seed and schedule of the scenario it was exported from', () => {
+    const withScenario = importRun([path.join(dir, 'summary.json'), path.join(dir, 'runner-1.json'), '--scenario', 'drills/rollback.yaml']);
+    expect(withScenario.report!.scenario).toMatchObject({ name: 'rollback', file: path.join(process.cwd(), 'drills/rollback.yaml') });
+    expect(withScenario.report!).toMatchObject({ release: '1.5.0', seed: 11, runtime: 'k6', load: { executor: 'constant-arrival-rate', targetRate: 20 } });
+    expect(withScenario.stdout).toContain('from 1 runner(s)');
+  });
+
   it('refuses files that are not k6 output, naming the file and line (exit 2)', () => {
     writeFileSync(path.join(dir, 'not-summary.json'), JSON.stringify({ metrics: 3 }));
     const bad = drillSync(['import', 'k6', path.join(dir, 'not-summary.json')]);
