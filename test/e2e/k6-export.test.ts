@@ -66,6 +66,18 @@ describe('drill export k6', () => {
     expect(diagnostics.join('\n')).toMatch(/Expected 2-3 arguments/);
   });
 
+  it('declares every metric a threshold names (k6 refuses a threshold on an unknown metric)', () => {
+    const builtins = new Set(['dropped_iterations', 'http_req_duration', 'http_req_failed']);
+    for (const script of [...shipped.map(scriptPath), httpRamp.script]) {
+      const source = readFileSync(script, 'utf8');
+      const declared = new Set([...source.matchAll(/new (?:Trend|Rate|Counter|Gauge)\('([a-z0-9_]+)'/g)].map((m) => m[1]!));
+      const options = JSON.parse(/export const options: Options = (\{[\s\S]*?\n\});/.exec(source)![1]!) as { thresholds: Record<string, unknown> };
+      for (const key of Object.keys(options.thresholds)) expect(builtins.has(key.split('{')[0]!) || declared.has(key.split('{')[0]!), `${script}: ${key}`).toBe(true);
+      // Every rate SLI has its count companion, so any `count` threshold on it can be exported.
+      for (const rate of [...source.matchAll(/new Rate\('([a-z0-9_]+)'/g)].map((m) => m[1]!)) expect(declared, `${script}: ${rate}`).toContain(`${rate}_count`);
+    }
+  });
+
   it('keeps the scenario in the options object (rates, phases, thresholds)', async () => {
     const { options } = (await import(pathToModule(scriptPath('scenarios/signal-faults.yaml')))) as { options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> } };
     const arrival = Object.values(options.scenarios).filter((s) => s['exec'] === 'arrival');

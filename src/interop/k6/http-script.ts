@@ -15,7 +15,7 @@ export function httpScript(workload: HttpWorkloadSpec): WorkloadScript {
     `connections ${workload.connections}: k6 keeps a connection per VU, not a fixed pool`,
   ];
   return {
-    imports: ["import http from 'k6/http';"],
+    imports: ["import http from 'k6/http';", "import { Counter } from 'k6/metrics';"],
     produced: HTTP_K6_SLIS,
     env: url ? {} : { TARGET_URL: `the address of ${workload.target}` },
     limits,
@@ -26,15 +26,19 @@ const METHOD = ${JSON.stringify(workload.method)};
 const PATH = ${JSON.stringify(workload.path)};
 const HEADERS: Record<string, string> = ${JSON.stringify(workload.headers)};
 const BODY: string | null = ${workload.body === undefined ? 'null' : JSON.stringify(workload.body)};
-const EXPECTED = http.expectedStatuses(...${JSON.stringify(workload.expectStatus)});
+const EXPECTED_STATUSES: number[] = ${JSON.stringify(workload.expectStatus)};
+const EXPECTED = http.expectedStatuses(...EXPECTED_STATUSES);
+/** The failed requests of http_req_failed, as a count (k6 judges a rate only by \`rate\`). */
+const httpReqFailedCount = new Counter('http_req_failed_count');
 
 export function arrival(): void {
-  http.request(METHOD, \`\${TARGET_URL}\${PATH}\`, BODY, {
+  const response = http.request(METHOD, \`\${TARGET_URL}\${PATH}\`, BODY, {
     headers: HEADERS,
     timeout: '${workload.timeout}ms',
     responseCallback: EXPECTED,
     tags: { name: PATH },
   });
+  if (!EXPECTED_STATUSES.includes(response.status)) httpReqFailedCount.add(1);
 }
 `,
   };

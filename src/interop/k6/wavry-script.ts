@@ -47,6 +47,7 @@ const setupSuccessCount = new Counter('session_setup_success_count');
 const handshakeFailures = new Rate('handshake_failures');
 const handshakeFailuresCount = new Counter('handshake_failures_count');
 const relayShare = new Rate('relay_share');
+const relayShareCount = new Counter('relay_share_count');
 const leasesIssued = new Counter('leases_issued');
 const failureCounters: Record<string, Counter> = {
   auth: new Counter('handshake_failures_auth'),
@@ -83,7 +84,11 @@ function outcome(failure: Reason | undefined, relayed: boolean): void {
   setupSuccess.add(failure === undefined);
   if (failure === undefined) setupSuccessCount.add(1);
   handshakeFailures.add(failure !== undefined);
-  if (failure === undefined) return relayShare.add(relayed);
+  if (failure === undefined) {
+    relayShare.add(relayed);
+    if (relayed) relayShareCount.add(1);
+    return;
+  }
   handshakeFailuresCount.add(1);
   failureCounters[failure]!.add(1);
 }
