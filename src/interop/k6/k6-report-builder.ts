@@ -1,7 +1,7 @@
 /**
  * `drill import k6`: a k6 run as a drill report.json (the schema of drill's own runs). SLIs come from the raw
  * samples of the JSON output when given (histograms rebuilt and merged across runners, per-phase values from the
- * `phase` tag), else from the summary; thresholds and their verdicts are the ones k6 judged.
+ * `phase` tag), else from the summary. The thresholds are the ones k6 judged, judged again on the merged samples.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import type { PhaseReport, Report, SliValue, ThresholdResult } from '../../repor
 import { REPORT_SCHEMA_VERSION } from '../../report/report-schema.ts';
 import { packageRoot } from '../../scenario/fixture-catalog.ts';
 import type { LoadedScenario } from '../../scenario/scenario-loader.ts';
-import { parseThresholdExpression } from '../../scenario/threshold-expression.ts';
+import { compare, parseThresholdExpression } from '../../scenario/threshold-expression.ts';
 import { sliCatalog } from '../../sli/catalog.ts';
 import { observe } from '../../sli/threshold-evaluator.ts';
 import type { ImportedSamples } from './k6-json-output-reader.ts';
@@ -55,7 +55,11 @@ function windows(inputs: ImportInputs, workload: string, durationMs: number): { 
   return { slis: summarySlis(inputs.summary, definitions, undefined), phases, histograms: {} };
 }
 
-function thresholds(summary: K6Summary, slis: Record<string, SliValue>, phases: PhaseReport[]): ThresholdResult[] {
+/**
+ * The thresholds k6 judged. With raw samples they are judged again on the samples of every runner together (one
+ * runner's summary judged only its segment); without, k6's verdict stands.
+ */
+function thresholds(summary: K6Summary, slis: Record<string, SliValue>, phases: PhaseReport[], fromSamples: boolean): ThresholdResult[] {
   return summary.metrics.flatMap((metric) => {
     const { metric: name, phase } = splitSubmetric(metric.key);
     const sli = sliOfThresholdMetric(name);
@@ -63,7 +67,11 @@ function thresholds(summary: K6Summary, slis: Record<string, SliValue>, phases: 
     return Object.entries(metric.thresholds).map(([expression, failed]) => {
       const parsed = parseThresholdExpression(expression);
       const observed = typeof parsed === 'string' ? null : observe(parsed, window?.[sli]);
-      return { sli, expression, phase: phase ?? 'run', observed, pass: !failed, abortOnFail: false, ...(observed === null ? { note: 'judged by k6; no value in the import' } : {}) };
+      const base = { sli, expression, phase: phase ?? 'run', observed, abortOnFail: false };
+      if (observed === null || typeof parsed === 'string') return { ...base, pass: !failed, note: 'judged by k6; no value in the import' };
+      if (!fromSamples) return { ...base, pass: !failed };
+      const pass = compare(observed, parsed.comparator, parsed.value);
+      return { ...base, pass, ...(pass === !failed ? {} : { note: `k6 judged ${failed ? 'fail' : 'pass'} on one runner's samples` }) };
     });
   });
 }
@@ -74,7 +82,7 @@ export function buildImportedReport(inputs: ImportInputs): Report {
   const scenario = inputs.scenario?.scenario;
   const workload = scenario?.workload.type ?? workloadOf(names);
   const { slis, phases, histograms } = windows(inputs, workload, durationMs);
-  const judged = thresholds(inputs.summary, slis, phases);
+  const judged = thresholds(inputs.summary, slis, phases, (inputs.samples?.points ?? 0) > 0);
   const dropped = slis['dropped_arrivals'];
   const arrivals = slis['arrivals']?.count ?? 0;
   const startedAtMs = inputs.samples && inputs.samples.points > 0 ? inputs.samples.firstMs : inputs.nowMs - durationMs;
