@@ -167,7 +167,7 @@ describe('drill export k6 --k6-operator', () => {
     expect(claim).toMatchObject({ kind: 'PersistentVolumeClaim', metadata: { name: 'drill-signal-baseline-results' } });
     expect(validate(testRun), JSON.stringify(validate.errors)).toBe(true);
     expect(testRun!.spec).toMatchObject({ parallelism: 3, script: { configMap: { name: 'drill-signal-baseline-script', file: 'signal-baseline.k6.ts' } } });
-    expect(testRun!.spec.arguments).toBe('--out json=/results/$(RUNNER_POD).json --summary-export=/results/$(RUNNER_POD)-summary.json');
+    expect(testRun!.spec.arguments).toBe('--out json=/results/$(RUNNER_POD).k6.json --summary-export=/results/$(RUNNER_POD).summary.json');
     expect(testRun!.spec.runner.env).toContainEqual({ name: 'BRIDGE_CONTROL_URL', value: 'http://bridge.drill:8081' });
     expect(testRun!.metadata.annotations['drill.dev/execution-segments']).toBe(
       'drill-signal-baseline-1=0:1/3 drill-signal-baseline-2=1/3:2/3 drill-signal-baseline-3=2/3:1',

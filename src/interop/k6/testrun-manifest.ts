@@ -45,7 +45,7 @@ export function testRunManifest(options: ManifestOptions): { testRun: Record<str
       parallelism,
       script: { configMap: { name: `${name}-script`, file: options.scriptFile } },
       // Kubernetes expands $(RUNNER_POD) (from the runner's env) in the runner's command: one file per runner.
-      arguments: `--out json=${RESULTS_DIR}/$(RUNNER_POD).json --summary-export=${RESULTS_DIR}/$(RUNNER_POD)-summary.json`,
+      arguments: `--out json=${RESULTS_DIR}/$(RUNNER_POD).k6.json --summary-export=${RESULTS_DIR}/$(RUNNER_POD).summary.json`,
       runner: {
         env: [
           { name: 'RUNNER_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
