@@ -25,7 +25,7 @@ const LIMITS = [
   'session_setup_success ends at the answer (direct) or the lease (relay): the UDP handshake after it is not made',
   'relay inventory gauges (relays_*), relay_heartbeat_age: drill samples the master, a k6 runner does not',
   'controlPlaneRelays (relay_register_latency, relay_heartbeat_latency): the synthetic relays are drill\'s',
-  'the gateway allows 20 sign-ups a minute per address: give the runner many source addresses (k6 --local-ips)',
+  'the gateway allows 20 sign-ups and 10 Binds a minute per address (drill gives each viewer its own): give the runner many source addresses (k6 --local-ips) or raise WAVRY_AUTH_RATE_LIMIT and WAVRY_WS_BIND_RATE_LIMIT on a test gateway',
 ];
 
 export function wavryScript(workload: WavryWorkloadSpec): WorkloadScript {
