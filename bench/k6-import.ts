@@ -33,10 +33,19 @@ export async function run(): Promise<void> {
     const startedAt = performance.now();
     let samples = emptySamples();
     for (const file of files) samples = await readK6JsonOutput(file, samples);
-    const report = buildImportedReport({ summary: { file: 'summary.json', text: '{}', metrics: [] }, samples, scenario: undefined, nowMs: Date.now() });
+    const report = buildImportedReport({
+      summary: { file: 'summary.json', text: '{}', metrics: [] },
+      samples,
+      scenario: undefined,
+      nowMs: Date.now(),
+    });
     const elapsedS = (performance.now() - startedAt) / 1_000;
-    console.log(`${samples.points} points from ${RUNNERS} runners in ${elapsedS.toFixed(2)} s: ${Math.round(samples.points / elapsedS)} points/s`);
-    console.log(`reply_latency count ${report.slis['reply_latency']?.count}, p99 ${report.slis['reply_latency']?.percentiles?.['p99']} ms; heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`);
+    console.log(
+      `${samples.points} points from ${RUNNERS} runners in ${elapsedS.toFixed(2)} s: ${Math.round(samples.points / elapsedS)} points/s`,
+    );
+    console.log(
+      `reply_latency count ${report.slis['reply_latency']?.count}, p99 ${report.slis['reply_latency']?.percentiles?.['p99']} ms; heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,13 @@ import { drillSync } from '../helpers/drill-cli.ts';
 import { testRunSchema } from '../helpers/testrun-schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const shipped = ['scenarios/signal-baseline.yaml', 'scenarios/signal-faults.yaml', 'scenarios/wavry-baseline.yaml', 'drills/master-restart.yaml', 'drills/rollback.yaml'];
+const shipped = [
+  'scenarios/signal-baseline.yaml',
+  'scenarios/signal-faults.yaml',
+  'scenarios/wavry-baseline.yaml',
+  'drills/master-restart.yaml',
+  'drills/rollback.yaml',
+];
 
 /** tsc's diagnostics for k6 scripts, resolved against @types/k6 only (no DOM, no Node). */
 function typeCheck(files: string[]): string[] {
@@ -46,7 +52,11 @@ describe('drill export k6', () => {
     expect(run.stdout).toContain('k6 cannot reproduce, of ');
     const header = readFileSync(scriptPath(file), 'utf8').split('*/')[0]!;
     // The same lines are at the top of the script.
-    for (const line of run.stdout.split('k6 cannot reproduce')[1]!.split('\n').filter((l) => l.startsWith('  - '))) expect(header).toContain(line.slice(4));
+    for (const line of run.stdout
+      .split('k6 cannot reproduce')[1]!
+      .split('\n')
+      .filter((l) => l.startsWith('  - ')))
+      expect(header).toContain(line.slice(4));
   });
 
   it('lists the fault timeline and the drill steps among what k6 cannot do', () => {
@@ -60,7 +70,10 @@ describe('drill export k6', () => {
   it('writes scripts that type-check against @types/k6, and the check catches a wrong call', () => {
     expect(typeCheck([...shipped.map(scriptPath), httpRamp.script])).toEqual([]);
     const broken = path.join(outDir, 'broken.k6.ts');
-    writeFileSync(broken, `${readFileSync(scriptPath('drills/rollback.yaml'), 'utf8')}\nws.connect(ORACLE_URL);\nreplyLatency.add('slow');\n`);
+    writeFileSync(
+      broken,
+      `${readFileSync(scriptPath('drills/rollback.yaml'), 'utf8')}\nws.connect(ORACLE_URL);\nreplyLatency.add('slow');\n`,
+    );
     const diagnostics = typeCheck([broken]);
     expect(diagnostics).toHaveLength(2);
     expect(diagnostics.join('\n')).toMatch(/Expected 2-3 arguments/);
@@ -71,15 +84,21 @@ describe('drill export k6', () => {
     for (const script of [...shipped.map(scriptPath), httpRamp.script]) {
       const source = readFileSync(script, 'utf8');
       const declared = new Set([...source.matchAll(/new (?:Trend|Rate|Counter|Gauge)\('([a-z0-9_]+)'/g)].map((m) => m[1]!));
-      const options = JSON.parse(/export const options: Options = (\{[\s\S]*?\n\});/.exec(source)![1]!) as { thresholds: Record<string, unknown> };
-      for (const key of Object.keys(options.thresholds)) expect(builtins.has(key.split('{')[0]!) || declared.has(key.split('{')[0]!), `${script}: ${key}`).toBe(true);
+      const options = JSON.parse(/export const options: Options = (\{[\s\S]*?\n\});/.exec(source)![1]!) as {
+        thresholds: Record<string, unknown>;
+      };
+      for (const key of Object.keys(options.thresholds))
+        expect(builtins.has(key.split('{')[0]!) || declared.has(key.split('{')[0]!), `${script}: ${key}`).toBe(true);
       // Every rate SLI has its count companion, so any `count` threshold on it can be exported.
-      for (const rate of [...source.matchAll(/new Rate\('([a-z0-9_]+)'/g)].map((m) => m[1]!)) expect(declared, `${script}: ${rate}`).toContain(`${rate}_count`);
+      for (const rate of [...source.matchAll(/new Rate\('([a-z0-9_]+)'/g)].map((m) => m[1]!))
+        expect(declared, `${script}: ${rate}`).toContain(`${rate}_count`);
     }
   });
 
   it('keeps the scenario in the options object (rates, phases, thresholds)', async () => {
-    const { options } = (await import(pathToModule(scriptPath('scenarios/signal-faults.yaml')))) as { options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> } };
+    const { options } = (await import(pathToModule(scriptPath('scenarios/signal-faults.yaml')))) as {
+      options: { scenarios: Record<string, Record<string, unknown>>; thresholds: Record<string, string[]> };
+    };
     const arrival = Object.values(options.scenarios).filter((s) => s['exec'] === 'arrival');
     expect(arrival.map((s) => [s['tags'], s['startTime'], s['duration'], s['rate'], s['maxVUs'], s['gracefulStop']])).toEqual([
       [{ phase: 'baseline' }, '0ms', '10000ms', 20, 500, '10000ms'],
@@ -88,7 +107,11 @@ describe('drill export k6', () => {
       [{ phase: 'fault-1-loss' }, '30000ms', '10000ms', 20, 500, '10000ms'],
       [{ phase: 'after-1' }, '40000ms', '10000ms', 20, 500, '10000ms'],
     ]);
-    expect(options.thresholds).toEqual({ replies_missing: ['rate<0.05'], duplicate_replies_count: ['count<1'], reply_latency: ['p(50)<1000'] });
+    expect(options.thresholds).toEqual({
+      replies_missing: ['rate<0.05'],
+      duplicate_replies_count: ['count<1'],
+      reply_latency: ['p(50)<1000'],
+    });
   });
 });
 
@@ -112,7 +135,9 @@ thresholds:
 describe('drill export k6 of the http workload', () => {
   it('keeps the ramping stages and the abortOnFail threshold', async () => {
     expect(httpRamp.code).toBe(0);
-    const { options } = (await import(pathToModule(httpRamp.script))) as { options: { scenarios: Record<string, unknown>; thresholds: Record<string, unknown> } };
+    const { options } = (await import(pathToModule(httpRamp.script))) as {
+      options: { scenarios: Record<string, unknown>; thresholds: Record<string, unknown> };
+    };
     expect(options.scenarios).toEqual({
       load_run: {
         executor: 'ramping-arrival-rate',
@@ -130,15 +155,22 @@ describe('drill export k6 of the http workload', () => {
         ],
       },
     });
-    expect(options.thresholds).toEqual({ http_req_duration: ['p(99)<250', 'med<50'], http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '2000ms' }] });
-    expect(httpRamp.stdout).toContain('http_req_duration is k6\'s: from the actual send');
+    expect(options.thresholds).toEqual({
+      http_req_duration: ['p(99)<250', 'med<50'],
+      http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '2000ms' }],
+    });
+    expect(httpRamp.stdout).toContain("http_req_duration is k6's: from the actual send");
   });
 });
 
 /** A k6 script's options are plain data: strip its k6 imports and load it as a module to read them. */
 function pathToModule(file: string): string {
-  const source = readFileSync(file, 'utf8').replace(/^import .*$/gm, '').replace(/export const options: Options =/, 'export const options =');
-  const js = ts.transpileModule(source.split('interface RateProfile')[0]!, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 } }).outputText;
+  const source = readFileSync(file, 'utf8')
+    .replace(/^import .*$/gm, '')
+    .replace(/export const options: Options =/, 'export const options =');
+  const js = ts.transpileModule(source.split('interface RateProfile')[0]!, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+  }).outputText;
   const out = `${file}.options.mjs`;
   writeFileSync(out, js);
   return out;
@@ -154,8 +186,20 @@ interface ManifestDoc {
 }
 
 describe('drill export k6 --k6-operator', () => {
-  const run = drillSync(['export', 'k6', 'scenarios/signal-baseline.yaml', '--out', outDir, '--k6-operator', '--parallelism', '3', '--env', 'BRIDGE_CONTROL_URL=http://bridge.drill:8081']);
-  const docs = () => parseAllDocuments(readFileSync(path.join(outDir, 'signal-baseline.testrun.yaml'), 'utf8')).map((d) => d.toJS() as ManifestDoc);
+  const run = drillSync([
+    'export',
+    'k6',
+    'scenarios/signal-baseline.yaml',
+    '--out',
+    outDir,
+    '--k6-operator',
+    '--parallelism',
+    '3',
+    '--env',
+    'BRIDGE_CONTROL_URL=http://bridge.drill:8081',
+  ]);
+  const docs = () =>
+    parseAllDocuments(readFileSync(path.join(outDir, 'signal-baseline.testrun.yaml'), 'utf8')).map((d) => d.toJS() as ManifestDoc);
   const validate = new Ajv({ allErrors: true, strict: false }).compile(testRunSchema);
 
   it('writes a ConfigMap with the script, a results claim and a TestRun valid against the CRD schema', () => {
@@ -166,7 +210,10 @@ describe('drill export k6 --k6-operator', () => {
     expect(configMap!.data['signal-baseline.k6.ts']).toBe(readFileSync(scriptPath('scenarios/signal-baseline.yaml'), 'utf8'));
     expect(claim).toMatchObject({ kind: 'PersistentVolumeClaim', metadata: { name: 'drill-signal-baseline-results' } });
     expect(validate(testRun), JSON.stringify(validate.errors)).toBe(true);
-    expect(testRun!.spec).toMatchObject({ parallelism: 3, script: { configMap: { name: 'drill-signal-baseline-script', file: 'signal-baseline.k6.ts' } } });
+    expect(testRun!.spec).toMatchObject({
+      parallelism: 3,
+      script: { configMap: { name: 'drill-signal-baseline-script', file: 'signal-baseline.k6.ts' } },
+    });
     expect(testRun!.spec.arguments).toBe('--out json=/results/$(RUNNER_POD).k6.json --summary-export=/results/$(RUNNER_POD).summary.json');
     expect(testRun!.spec.runner.env).toContainEqual({ name: 'BRIDGE_CONTROL_URL', value: 'http://bridge.drill:8081' });
     expect(testRun!.metadata.annotations['drill.dev/execution-segments']).toBe(

@@ -50,9 +50,15 @@ function runnerSamples(instance: string, seed: number, arrivals: number): KnownS
 const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-k6-import-'));
 const runnerA = runnerSamples('1', 5, 400);
 const runnerB = runnerSamples('2', 6, 401);
-runnerB.push({ metric: 'dropped_iterations', value: 1, atMs: startMs + 30_000, tags: { phase: 'after-rollback', scenario: 'load_after_rollback', instance_id: '2' } });
+runnerB.push({
+  metric: 'dropped_iterations',
+  value: 1,
+  atMs: startMs + 30_000,
+  tags: { phase: 'after-rollback', scenario: 'load_after_rollback', instance_id: '2' },
+});
 const all = [...runnerA, ...runnerB];
-const latencies = (phase?: string) => all.filter((s) => s.metric === 'reply_latency' && (!phase || s.tags['phase'] === phase)).map((s) => s.value);
+const latencies = (phase?: string) =>
+  all.filter((s) => s.metric === 'reply_latency' && (!phase || s.tags['phase'] === phase)).map((s) => s.value);
 const missingOf = (phase?: string) => all.filter((s) => s.metric === 'replies_missing' && (!phase || s.tags['phase'] === phase));
 writeJsonOutput(path.join(dir, 'runner-1.json'), runnerA);
 writeJsonOutput(path.join(dir, 'runner-2.json.gz'), runnerB);
@@ -61,7 +67,11 @@ writeSummary(path.join(dir, 'summary.json'), {
   // One runner's summary: k6 saw max under 1 s there, the merged samples have a longer tail.
   reply_latency: trendSummary(latencies(), { 'p(95)<5000': false, 'max<1000': false }),
   'reply_latency{phase:after-rollback}': trendSummary(latencies('after-rollback'), { 'p(50)<10': true }),
-  replies_missing: { value: missing.filter((s) => s.value).length / missing.length, passes: missing.filter((s) => s.value).length, fails: missing.filter((s) => !s.value).length },
+  replies_missing: {
+    value: missing.filter((s) => s.value).length / missing.length,
+    passes: missing.filter((s) => s.value).length,
+    fails: missing.filter((s) => !s.value).length,
+  },
   replies_missing_count: { count: missing.filter((s) => s.value).length, rate: 0.5, thresholds: { 'count<100': false } },
   iterations: { count: 801, rate: 801 / 40 },
   dropped_iterations: { count: 1, rate: 1 / 40 },
@@ -76,16 +86,45 @@ function hdr(values: number[]): LatencyHistogram {
 const imported = importRun([path.join(dir, 'summary.json'), path.join(dir, 'runner-1.json'), path.join(dir, 'runner-2.json.gz')]);
 
 describe('drill import k6', () => {
-  it('writes a schema-valid report and exits 1 because one of k6\'s thresholds failed', () => {
+  it("writes a schema-valid report and exits 1 because one of k6's thresholds failed", () => {
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toMatch(/from \d+ samples from 2 runner\(s\): .* verdict fail/);
     expect(imported.code).toBe(1);
     expect(imported.report!.verdict).toBe('fail');
     expect(imported.report!.thresholds).toEqual([
-      { sli: 'reply_latency', expression: 'p(95)<5000', phase: 'run', observed: hdr(latencies()).percentileMs(95), pass: true, abortOnFail: false },
-      { sli: 'reply_latency', expression: 'max<1000', phase: 'run', observed: hdr(latencies()).maxMs, pass: false, abortOnFail: false, note: "k6 judged pass on one runner's samples" },
-      { sli: 'reply_latency', expression: 'p(50)<10', phase: 'after-rollback', observed: hdr(latencies('after-rollback')).percentileMs(50), pass: false, abortOnFail: false },
-      { sli: 'replies_missing', expression: 'count<100', phase: 'run', observed: missing.filter((s) => s.value).length, pass: true, abortOnFail: false },
+      {
+        sli: 'reply_latency',
+        expression: 'p(95)<5000',
+        phase: 'run',
+        observed: hdr(latencies()).percentileMs(95),
+        pass: true,
+        abortOnFail: false,
+      },
+      {
+        sli: 'reply_latency',
+        expression: 'max<1000',
+        phase: 'run',
+        observed: hdr(latencies()).maxMs,
+        pass: false,
+        abortOnFail: false,
+        note: "k6 judged pass on one runner's samples",
+      },
+      {
+        sli: 'reply_latency',
+        expression: 'p(50)<10',
+        phase: 'after-rollback',
+        observed: hdr(latencies('after-rollback')).percentileMs(50),
+        pass: false,
+        abortOnFail: false,
+      },
+      {
+        sli: 'replies_missing',
+        expression: 'count<100',
+        phase: 'run',
+        observed: missing.filter((s) => s.value).length,
+        pass: true,
+        abortOnFail: false,
+      },
     ]);
   });
 
@@ -94,7 +133,13 @@ describe('drill import k6', () => {
     const expected = hdr(latencies());
     const latency = report.slis['reply_latency']!;
     expect(latency.count).toBe(latencies().length);
-    expect(latency.percentiles).toEqual({ p50: expected.percentileMs(50), p90: expected.percentileMs(90), p95: expected.percentileMs(95), p99: expected.percentileMs(99), 'p99.9': expected.percentileMs(99.9) });
+    expect(latency.percentiles).toEqual({
+      p50: expected.percentileMs(50),
+      p90: expected.percentileMs(90),
+      p95: expected.percentileMs(95),
+      p99: expected.percentileMs(99),
+      'p99.9': expected.percentileMs(99.9),
+    });
     expect(latency.max).toBe(expected.maxMs);
     // Within HdrHistogram's precision (3 significant digits) of the exact nearest-rank percentile.
     const sorted = latencies().sort((a, b) => a - b);
@@ -104,7 +149,9 @@ describe('drill import k6', () => {
     }
     // The stored histogram is the merge of the two runners' histograms.
     const stored = LatencyHistogram.fromJSON(report.histograms[latency.histogram!]);
-    const merged = hdr(runnerA.filter((s) => s.metric === 'reply_latency').map((s) => s.value)).merge(hdr(runnerB.filter((s) => s.metric === 'reply_latency').map((s) => s.value)));
+    const merged = hdr(runnerA.filter((s) => s.metric === 'reply_latency').map((s) => s.value)).merge(
+      hdr(runnerB.filter((s) => s.metric === 'reply_latency').map((s) => s.value)),
+    );
     expect(stored.summary()).toEqual(merged.summary());
     expect(report.slis['replies_missing']).toMatchObject({ count: missing.filter((s) => s.value).length, total: missing.length });
     expect(report.slis['arrivals']).toMatchObject({ count: 801 });
@@ -126,7 +173,7 @@ describe('drill import k6', () => {
     expect(phases[0]!.endMs).toBe(phases[1]!.startMs);
   });
 
-  it('reads a summary alone: k6\'s statistics, no histograms', () => {
+  it("reads a summary alone: k6's statistics, no histograms", () => {
     const alone = importRun([path.join(dir, 'summary.json')]);
     expect(alone.code).toBe(1);
     // Without samples, k6's verdicts stand.
@@ -138,7 +185,10 @@ describe('drill import k6', () => {
     ]);
     const latency = alone.report!.slis['reply_latency']!;
     const summary = trendSummary(latencies());
-    expect(latency).toMatchObject({ count: latencies().length, percentiles: { p50: summary['med'], p95: summary['p(95)'], p99: summary['p(99)'] } });
+    expect(latency).toMatchObject({
+      count: latencies().length,
+      percentiles: { p50: summary['med'], p95: summary['p(95)'], p99: summary['p(99)'] },
+    });
     expect(latency.histogram).toBeUndefined();
     expect(alone.report!.histograms).toEqual({});
     expect(alone.report!.phases.map((p) => p.name)).toEqual(['after-rollback']);
@@ -148,7 +198,12 @@ describe('drill import k6', () => {
   it('takes the name, release, seed and schedule of the scenario it was exported from', () => {
     const withScenario = importRun([path.join(dir, 'summary.json'), path.join(dir, 'runner-1.json'), '--scenario', 'drills/rollback.yaml']);
     expect(withScenario.report!.scenario).toMatchObject({ name: 'rollback', file: path.join(process.cwd(), 'drills/rollback.yaml') });
-    expect(withScenario.report!).toMatchObject({ release: '1.5.0', seed: 11, runtime: 'k6', load: { executor: 'constant-arrival-rate', targetRate: 20 } });
+    expect(withScenario.report!).toMatchObject({
+      release: '1.5.0',
+      seed: 11,
+      runtime: 'k6',
+      load: { executor: 'constant-arrival-rate', targetRate: 20 },
+    });
     expect(withScenario.stdout).toContain('from 1 runner(s)');
   });
 
@@ -157,7 +212,10 @@ describe('drill import k6', () => {
     const bad = drillSync(['import', 'k6', path.join(dir, 'not-summary.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not-summary\.json: not a k6 --summary-export file: `metrics`/);
-    writeFileSync(path.join(dir, 'broken.json'), '{"type":"Point","metric":"reply_latency","data":{"time":"2026-01-01T00:00:00Z","value":1}}\n{oops\n');
+    writeFileSync(
+      path.join(dir, 'broken.json'),
+      '{"type":"Point","metric":"reply_latency","data":{"time":"2026-01-01T00:00:00Z","value":1}}\n{oops\n',
+    );
     const broken = drillSync(['import', 'k6', path.join(dir, 'summary.json'), path.join(dir, 'broken.json')]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json:2: not a JSON line/);
@@ -184,15 +242,23 @@ workload: { type: signal, bridge: bridge, bots: [bot], users: 10, messages: [{ t
     // Every SLI the k6 script measures is one drill's run reports, under the same name, kind and unit.
     for (const sli of SIGNAL_K6_SLIS) expect(Object.keys(drillRun.slis)).toContain(sli);
     const shared = Object.keys(k6Run.slis).filter((name) => name in drillRun.slis);
-    expect(shared).toEqual(expect.arrayContaining(['reply_latency', 'reply_latency_uncorrected', 'replies_missing', 'arrivals', 'dropped_arrivals']));
+    expect(shared).toEqual(
+      expect.arrayContaining(['reply_latency', 'reply_latency_uncorrected', 'replies_missing', 'arrivals', 'dropped_arrivals']),
+    );
     for (const name of shared) {
-      expect({ name, kind: k6Run.slis[name]!.kind, unit: k6Run.slis[name]!.unit }).toEqual({ name, kind: drillRun.slis[name]!.kind, unit: drillRun.slis[name]!.unit });
+      expect({ name, kind: k6Run.slis[name]!.kind, unit: k6Run.slis[name]!.unit }).toEqual({
+        name,
+        kind: drillRun.slis[name]!.kind,
+        unit: drillRun.slis[name]!.unit,
+      });
       expect(Object.keys(k6Run.slis[name]!).sort()).toEqual(Object.keys(drillRun.slis[name]!).sort());
     }
     const { data: _k6Data, count: _k6Count, ...k6Encoding } = k6Run.histograms['reply_latency']!;
     const { data: _drillData, count: _drillCount, ...drillEncoding } = drillRun.histograms['reply_latency']!;
     expect(k6Encoding).toEqual(drillEncoding);
-    const both = LatencyHistogram.fromJSON(drillRun.histograms['reply_latency']).merge(LatencyHistogram.fromJSON(k6Run.histograms['reply_latency']));
+    const both = LatencyHistogram.fromJSON(drillRun.histograms['reply_latency']).merge(
+      LatencyHistogram.fromJSON(k6Run.histograms['reply_latency']),
+    );
     expect(both.count).toBe(drillRun.slis['reply_latency']!.count! + k6Run.slis['reply_latency']!.count!);
   });
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the exported http k6 script', () => {
-  it('sends the scenario\'s request and counts unexpected statuses as failed', { timeout: 60_000 }, async () => {
+  it("sends the scenario's request and counts unexpected statuses as failed", { timeout: 60_000 }, async () => {
     const file = path.join(dir, 'http-post.yaml');
     writeFileSync(
       file,
@@ -43,7 +43,14 @@ workload: { type: http, target: bridge.http, method: POST, path: /v2/send, heade
     expect(drillSync(['export', 'k6', file, '--out', dir]).code).toBe(0);
     const script = path.join(dir, 'http-post.k6.ts');
     const env = { TARGET_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-    const plan = (count: number) => Array.from({ length: count }, (_, n) => ({ scenario: 'load_run', scenarioStartMs: Date.now(), n, startAtMs: Date.now() + n * 20, tags: { phase: 'run' } }));
+    const plan = (count: number) =>
+      Array.from({ length: count }, (_, n) => ({
+        scenario: 'load_run',
+        scenarioStartMs: Date.now(),
+        n,
+        startAtMs: Date.now() + n * 20,
+        tags: { phase: 'run' },
+      }));
     const ok = await runIterations(script, readFileSync(script, 'utf8'), env, 'arrival', plan(3));
     expect(seen).toEqual(Array(3).fill({ method: 'POST', url: '/v2/send', header: 'k6', body: '{"message":"hi"}' }));
     expect(ok.filter((s) => s.metric === 'http_req_failed_count')).toEqual([]);

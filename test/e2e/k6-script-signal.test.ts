@@ -21,13 +21,22 @@ async function startStack(): Promise<string> {
   onTestFinished(() => bridge.stop());
   const { port, controlPort } = JSON.parse(await bridge.waitForLine(/"event":"listening"/)) as { port: number; controlPort: number };
   const api = `http://127.0.0.1:${port}`;
-  const bot = await startFixture('bot', { SIGNAL_PHONE_NUMBER: ACCOUNT, SIGNAL_SERVICE_URL: api, SIGNAL_API_URL: api, DRILL_RELEASE: '1.4.0', HEALTH_PORT: '0', METRICS_PORT: '0' });
+  const bot = await startFixture('bot', {
+    SIGNAL_PHONE_NUMBER: ACCOUNT,
+    SIGNAL_SERVICE_URL: api,
+    SIGNAL_API_URL: api,
+    DRILL_RELEASE: '1.4.0',
+    HEALTH_PORT: '0',
+    METRICS_PORT: '0',
+  });
   onTestFinished(() => bot.stop());
   await bot.waitForLine(/"event":"listening"/);
   const controlUrl = `http://127.0.0.1:${controlPort}`;
   // The bot's receive websocket joins the bridge shortly after it listens.
   for (let i = 0; i < 100; i++) {
-    const stats = (await (await fetch(`${controlUrl}/_drill/stats?account=${encodeURIComponent(ACCOUNT)}`)).json()) as { subscribers: number };
+    const stats = (await (await fetch(`${controlUrl}/_drill/stats?account=${encodeURIComponent(ACCOUNT)}`)).json()) as {
+      subscribers: number;
+    };
     if (stats.subscribers > 0) return controlUrl;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -47,7 +56,10 @@ describe('the exported Signal k6 script', () => {
     expect(exported.code).toBe(0);
     const controlUrl = await startStack();
     const now = Date.now() + 200;
-    const plan = [...iterations('load_baseline', 'baseline', 20, now), ...iterations('load_after_rollback', 'after-rollback', 20, now + 1_000)];
+    const plan = [
+      ...iterations('load_baseline', 'baseline', 20, now),
+      ...iterations('load_after_rollback', 'after-rollback', 20, now + 1_000),
+    ];
     const samples = await runIterations(scriptFile, readFileSync(scriptFile, 'utf8'), { BRIDGE_CONTROL_URL: controlUrl }, 'arrival', plan);
     const of = (metric: string, phase?: string) => samples.filter((s) => s.metric === metric && (!phase || s.tags['phase'] === phase));
     const expecting = of('replies_missing').length; // rollback's mix: 90 % !ping (a reply), 10 % chat (none)
@@ -58,9 +70,20 @@ describe('the exported Signal k6 script', () => {
     for (const s of of('reply_latency')) expect(s.value).toBeGreaterThan(0);
 
     writeJsonOutput(path.join(dir, 'results.json'), samples);
-    writeSummary(path.join(dir, 'summary.json'), { 'replies_missing{phase:after-rollback}': { value: 0, passes: 0, fails: 18, thresholds: { 'rate<0.01': false } } });
+    writeSummary(path.join(dir, 'summary.json'), {
+      'replies_missing{phase:after-rollback}': { value: 0, passes: 0, fails: 18, thresholds: { 'rate<0.01': false } },
+    });
     const out = path.join(dir, 'reports');
-    const imported = drillSync(['import', 'k6', path.join(dir, 'summary.json'), path.join(dir, 'results.json'), '--scenario', 'drills/rollback.yaml', '--out', out]);
+    const imported = drillSync([
+      'import',
+      'k6',
+      path.join(dir, 'summary.json'),
+      path.join(dir, 'results.json'),
+      '--scenario',
+      'drills/rollback.yaml',
+      '--out',
+      out,
+    ]);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const runId = /reports\/([^/]+)\/report\.json/.exec(imported.stdout)![1]!;
@@ -70,15 +93,25 @@ describe('the exported Signal k6 script', () => {
       ['baseline', of('replies_missing', 'baseline').length],
       ['after-rollback', of('replies_missing', 'after-rollback').length],
     ]);
-    expect(report.thresholds).toEqual([{ sli: 'replies_missing', expression: 'rate<0.01', phase: 'after-rollback', observed: 0, pass: true, abortOnFail: false }]);
+    expect(report.thresholds).toEqual([
+      { sli: 'replies_missing', expression: 'rate<0.01', phase: 'after-rollback', observed: 0, pass: true, abortOnFail: false },
+    ]);
   });
 
   it('counts a message no bot answers as missing once the reply timeout passes', { timeout: 60_000 }, async () => {
     const controlUrl = await startStack();
     // Delivered to an account no bot serves: the bridge takes it, nobody replies.
-    const source = readFileSync(scriptFile, 'utf8').replace(`const ACCOUNT = "${ACCOUNT}";`, 'const ACCOUNT = "+15559999999";').replace('const REPLY_TIMEOUT_MS = 10000;', 'const REPLY_TIMEOUT_MS = 1500;');
+    const source = readFileSync(scriptFile, 'utf8')
+      .replace(`const ACCOUNT = "${ACCOUNT}";`, 'const ACCOUNT = "+15559999999";')
+      .replace('const REPLY_TIMEOUT_MS = 10000;', 'const REPLY_TIMEOUT_MS = 1500;');
     expect(source).toContain('+15559999999');
-    const samples = await runIterations(scriptFile, source, { BRIDGE_CONTROL_URL: controlUrl }, 'arrival', iterations('load_baseline', 'baseline', 3, Date.now() + 100));
+    const samples = await runIterations(
+      scriptFile,
+      source,
+      { BRIDGE_CONTROL_URL: controlUrl },
+      'arrival',
+      iterations('load_baseline', 'baseline', 3, Date.now() + 100),
+    );
     const missing = samples.filter((s) => s.metric === 'replies_missing');
     expect(missing.length).toBeGreaterThan(0);
     expect(missing.every((s) => s.value === 1)).toBe(true);

@@ -33,7 +33,16 @@ function sessions(count: number, hostsOverride?: string): { source: string; plan
   let source = readFileSync(scriptFile, 'utf8');
   if (hostsOverride) source = source.replace('const HOSTS: string[] = ["host-a","host-b"];', `const HOSTS: string[] = ${hostsOverride};`);
   const startMs = Date.now() + 100;
-  return { source, plan: Array.from({ length: count }, (_, n) => ({ scenario: 'load_run', scenarioStartMs: startMs, n, startAtMs: startMs + n * 250, tags: { phase: 'run' } })) };
+  return {
+    source,
+    plan: Array.from({ length: count }, (_, n) => ({
+      scenario: 'load_run',
+      scenarioStartMs: startMs,
+      n,
+      startAtMs: startMs + n * 250,
+      tags: { phase: 'run' },
+    })),
+  };
 }
 
 describe('the exported Wavry k6 script', () => {

@@ -30,7 +30,13 @@ export function writeJsonOutput(file: string, samples: KnownSample[]): void {
     if (!declared.has(sample.metric)) {
       declared.add(sample.metric);
       const [type, contains] = metricTypes[sample.metric] ?? ['counter', 'default'];
-      lines.push(JSON.stringify({ type: 'Metric', data: { name: sample.metric, type, contains, thresholds: [], submetrics: null }, metric: sample.metric }));
+      lines.push(
+        JSON.stringify({
+          type: 'Metric',
+          data: { name: sample.metric, type, contains, thresholds: [], submetrics: null },
+          metric: sample.metric,
+        }),
+      );
     }
     const time = new Date(sample.atMs).toISOString().replace('Z', '123456+00:00'); // k6 writes ns and an offset
     lines.push(JSON.stringify({ type: 'Point', data: { time, value: sample.value, tags: sample.tags }, metric: sample.metric }));
@@ -63,5 +69,12 @@ export function trendSummary(values: number[], thresholds?: Record<string, boole
 }
 
 export function writeSummary(file: string, metrics: Record<string, Record<string, unknown>>): void {
-  writeFileSync(file, JSON.stringify({ root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: {}, checks: {} }, metrics }, null, 4));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: {}, checks: {} }, metrics },
+      null,
+      4,
+    ),
+  );
 }

@@ -15,7 +15,11 @@ const envVar = {
     valueFrom: {
       type: 'object',
       properties: {
-        fieldRef: { type: 'object', required: ['fieldPath'], properties: { apiVersion: { type: 'string' }, fieldPath: { type: 'string' } } },
+        fieldRef: {
+          type: 'object',
+          required: ['fieldPath'],
+          properties: { apiVersion: { type: 'string' }, fieldPath: { type: 'string' } },
+        },
         configMapKeyRef: { type: 'object' },
         secretKeyRef: { type: 'object' },
         resourceFieldRef: { type: 'object' },
@@ -72,7 +76,16 @@ export const testRunSchema = {
   properties: {
     apiVersion: { const: 'k6.io/v1alpha1' },
     kind: { const: 'TestRun' },
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }, namespace: { type: 'string' }, annotations: stringMap, labels: stringMap } },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+        namespace: { type: 'string' },
+        annotations: stringMap,
+        labels: stringMap,
+      },
+    },
     spec: {
       type: 'object',
       required: ['parallelism', 'script'],

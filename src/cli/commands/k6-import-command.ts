@@ -4,7 +4,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ExitCode, UsageError } from '../../common/errors.ts';
 import { emptySamples, readK6JsonOutput } from '../../interop/k6/k6-json-output-reader.ts';
 import { buildImportedReport } from '../../interop/k6/k6-report-builder.ts';
@@ -13,6 +12,7 @@ import { JsonReporter } from '../../report/json-reporter.ts';
 import { MarkdownReporter } from '../../report/markdown-reporter.ts';
 import { loadScenarioFile } from '../../scenario/scenario-loader.ts';
 import type { CommandIo } from '../commands.ts';
+import { parseOptions } from './parse-options.ts';
 
 export const k6ImportUsage = `  drill import k6 SUMMARY [RESULTS...] [options]
                                    a k6 run (--summary-export file, --out json files of its runners, .gz too)
@@ -22,11 +22,14 @@ export const k6ImportUsage = `  drill import k6 SUMMARY [RESULTS...] [options]
 `;
 
 export async function importK6(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { scenario: { type: 'string' }, out: { type: 'string', default: 'reports' } },
-  });
+  const { values, positionals } = parseOptions(
+    {
+      args,
+      allowPositionals: true,
+      options: { scenario: { type: 'string' }, out: { type: 'string', default: 'reports' } },
+    },
+    k6ImportUsage,
+  );
   if (positionals.length === 0) throw new UsageError(`drill import k6 needs the k6 summary file\n${k6ImportUsage}`);
   const resolve = (file: string) => path.resolve(io.cwd, file);
   const [summaryFile, ...resultFiles] = positionals.map(resolve);
@@ -40,6 +43,8 @@ export async function importK6(args: string[], io: CommandIo): Promise<number> {
   await new JsonReporter().onRunEnd(report, runDir);
   await new MarkdownReporter().onRunEnd(report, runDir);
   const from = samples ? `${samples.points} samples from ${samples.runners.size} runner(s)` : 'the summary alone (no histograms)';
-  io.stdout.write(`wrote ${path.relative(io.cwd, runDir) || runDir}/report.json from ${from}: ${Object.keys(report.slis).length} SLIs, ${report.phases.length} phase(s), verdict ${report.verdict}\n`);
+  io.stdout.write(
+    `wrote ${path.relative(io.cwd, runDir) || runDir}/report.json from ${from}: ${Object.keys(report.slis).length} SLIs, ${report.phases.length} phase(s), verdict ${report.verdict}\n`,
+  );
   return report.verdict === 'pass' ? ExitCode.Pass : ExitCode.SloBreached;
 }

@@ -11,7 +11,7 @@ export const HTTP_K6_SLIS = ['http_req_duration', 'http_req_failed'];
 export function httpScript(workload: HttpWorkloadSpec): WorkloadScript {
   const url = workload.target.includes('://') ? workload.target.replace(/\/+$/, '') : undefined;
   const limits = [
-    'http_req_duration is k6\'s: from the actual send, without connection setup (drill: from the intended time); http_req_duration_uncorrected is not measured',
+    "http_req_duration is k6's: from the actual send, without connection setup (drill: from the intended time); http_req_duration_uncorrected is not measured",
     `connections ${workload.connections}: k6 keeps a connection per VU, not a fixed pool`,
   ];
   return {

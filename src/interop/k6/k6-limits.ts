@@ -10,7 +10,9 @@ export function scenarioLimits(scenario: Scenario, workloadLimits: string[], not
   const lines = [...workloadLimits];
   for (const fault of scenario.faults.timeline) {
     const span = fault.for === undefined ? 'to the end' : `for ${formatDuration(fault.for)}`;
-    lines.push(`fault timeline: ${fault.type} on ${fault.link} at ${formatDuration(fault.at)} ${span} (drill injects it; k6 only tags the phase)`);
+    lines.push(
+      `fault timeline: ${fault.type} on ${fault.link} at ${formatDuration(fault.at)} ${span} (drill injects it; k6 only tags the phase)`,
+    );
   }
   for (const step of scenario.steps) {
     lines.push(

@@ -5,7 +5,8 @@
  */
 import { sliCatalog, type SliDefinition } from '../../sli/catalog.ts';
 
-export type SliTarget = { sli: string; role: 'value' } | { sli: 'dropped_arrivals'; role: 'dropped' } | { sli: 'arrivals'; role: 'arrivals' };
+export type SliTarget =
+  { sli: string; role: 'value' } | { sli: 'dropped_arrivals'; role: 'dropped' } | { sli: 'arrivals'; role: 'arrivals' };
 
 const allDefinitions = new Map<string, SliDefinition>(Object.values(sliCatalog).flatMap((defs) => defs.map((d) => [d.name, d] as const)));
 
@@ -36,7 +37,9 @@ export function workloadOf(slis: Iterable<string>): string {
   let best = 'http';
   let bestScore = -1;
   for (const [workload, definitions] of Object.entries(sliCatalog)) {
-    const score = definitions.filter((d) => names.has(d.name) && d.name !== 'arrivals' && d.name !== 'dropped_arrivals' && d.name !== 'schedule_lag').length;
+    const score = definitions.filter(
+      (d) => names.has(d.name) && d.name !== 'arrivals' && d.name !== 'dropped_arrivals' && d.name !== 'schedule_lag',
+    ).length;
     if (score > bestScore) [best, bestScore] = [workload, score];
   }
   return best;

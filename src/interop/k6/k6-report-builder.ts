@@ -38,7 +38,11 @@ function durationMsOf(inputs: ImportInputs): number {
   return iterations?.['rate'] ? ((iterations['count'] ?? 0) / iterations['rate']) * 1_000 : 0;
 }
 
-function windows(inputs: ImportInputs, workload: string, durationMs: number): { slis: Record<string, SliValue>; phases: PhaseReport[]; histograms: Report['histograms'] } {
+function windows(
+  inputs: ImportInputs,
+  workload: string,
+  durationMs: number,
+): { slis: Record<string, SliValue>; phases: PhaseReport[]; histograms: Report['histograms'] } {
   const definitions = sliCatalog[workload] ?? [];
   const { samples } = inputs;
   if (samples && samples.points > 0) {
@@ -46,12 +50,26 @@ function windows(inputs: ImportInputs, workload: string, durationMs: number): { 
     const sorted = [...samples.phases.values()].sort((a, b) => a.firstMs - b.firstMs);
     const phases = sorted.map((p, i) => {
       const endMs = sorted[i + 1]?.firstMs ?? samples.lastMs;
-      return { name: p.set.name, startMs: p.firstMs - samples.firstMs, endMs: endMs - samples.firstMs, slis: p.set.summarize(definitions, endMs - p.firstMs, `${p.set.name}/`) };
+      return {
+        name: p.set.name,
+        startMs: p.firstMs - samples.firstMs,
+        endMs: endMs - samples.firstMs,
+        slis: p.set.summarize(definitions, endMs - p.firstMs, `${p.set.name}/`),
+      };
     });
-    const histograms = Object.assign({}, samples.run.histograms(''), ...[...samples.phases.values()].map((p) => p.set.histograms(`${p.set.name}/`)));
+    const histograms = Object.assign(
+      {},
+      samples.run.histograms(''),
+      ...[...samples.phases.values()].map((p) => p.set.histograms(`${p.set.name}/`)),
+    );
     return { slis: samples.run.summarize(definitions, durationMs, ''), phases, histograms };
   }
-  const phases = summaryPhases(inputs.summary).map((name) => ({ name, startMs: 0, endMs: durationMs, slis: summarySlis(inputs.summary, definitions, name) }));
+  const phases = summaryPhases(inputs.summary).map((name) => ({
+    name,
+    startMs: 0,
+    endMs: durationMs,
+    slis: summarySlis(inputs.summary, definitions, name),
+  }));
   return { slis: summarySlis(inputs.summary, definitions, undefined), phases, histograms: {} };
 }
 
@@ -86,7 +104,11 @@ export function buildImportedReport(inputs: ImportInputs): Report {
   const dropped = slis['dropped_arrivals'];
   const arrivals = slis['arrivals']?.count ?? 0;
   const startedAtMs = inputs.samples && inputs.samples.points > 0 ? inputs.samples.firstMs : inputs.nowMs - durationMs;
-  const targetRate = scenario ? (expectedArrivals(rateProfile(scenario.load)) * 1_000) / scheduleMs(scenario.load) : durationMs > 0 ? (arrivals * 1_000) / durationMs : 0;
+  const targetRate = scenario
+    ? (expectedArrivals(rateProfile(scenario.load)) * 1_000) / scheduleMs(scenario.load)
+    : durationMs > 0
+      ? (arrivals * 1_000) / durationMs
+      : 0;
   const sha256 = createHash('sha256').update(inputs.summary.text).digest('hex');
   return {
     schema: REPORT_SCHEMA_VERSION,

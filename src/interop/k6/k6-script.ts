@@ -46,7 +46,9 @@ export function writeK6Script(scenario: Scenario, sourceFile: string, stepRecove
   const limits = scenarioLimits(scenario, part.limits, exported.notExported, stepRecoveryMs);
   const header = [
     `k6 test exported by drill from ${sourceFile} (scenario ${scenario.name}, release ${scenario.release}, seed ${scenario.seed}).`,
-    `Run: k6 run ${Object.keys(part.env).map((name) => `-e ${name}=URL `).join('')}--summary-export summary.json --out json=results.json ${scenario.name}.k6.ts`,
+    `Run: k6 run ${Object.keys(part.env)
+      .map((name) => `-e ${name}=URL `)
+      .join('')}--summary-export summary.json --out json=results.json ${scenario.name}.k6.ts`,
     '  then: drill import k6 summary.json results.json',
     ...Object.entries(part.env).map(([name, what]) => `  ${name}: ${what}`),
     '',

@@ -32,7 +32,8 @@ const K6_AGGREGATIONS: Record<SliKind, readonly string[]> = {
 
 /** The k6 metric a drill SLI and aggregation are judged on, or why there is none. */
 function k6MetricFor(workload: string, sli: string, aggregation: string, produced: ReadonlySet<string>): string | { why: string } {
-  if (sli === 'dropped_arrivals') return aggregation === 'count' ? 'dropped_iterations' : { why: 'k6 counts dropped_iterations; only `count` maps' };
+  if (sli === 'dropped_arrivals')
+    return aggregation === 'count' ? 'dropped_iterations' : { why: 'k6 counts dropped_iterations; only `count` maps' };
   const definition = sliDefinition(workload, sli);
   if (!definition) return { why: `not an SLI of the ${workload} workload` };
   if (!produced.has(sli)) return { why: 'the k6 script does not measure it' };

@@ -15,7 +15,11 @@ export function rateProfile(load: Scenario['load']): RateProfile {
   if (load.executor === 'constant-arrival-rate') {
     return { startRate: load.rate, timeUnitMs: load.timeUnit, stages: [{ target: load.rate, durationMs: load.duration }] };
   }
-  return { startRate: load.startRate, timeUnitMs: load.timeUnit, stages: load.stages.map((s) => ({ target: s.target, durationMs: s.duration })) };
+  return {
+    startRate: load.startRate,
+    timeUnitMs: load.timeUnit,
+    stages: load.stages.map((s) => ({ target: s.target, durationMs: s.duration })),
+  };
 }
 
 /** Arrivals per time unit at `atMs` from the start. */

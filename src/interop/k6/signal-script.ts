@@ -28,7 +28,14 @@ export function signalScript(scenario: Scenario, workload: SignalWorkloadSpec): 
     env: { BRIDGE_CONTROL_URL: `the bridge's control port (service ${workload.bridge}, port control)` },
     limits,
     extraScenarios: {
-      [WATCHER_SCENARIO]: { executor: 'per-vu-iterations', exec: 'watchOracle', vus: 1, iterations: 1, maxDuration: `${Math.ceil(watchMs)}ms`, gracefulStop: '0s' },
+      [WATCHER_SCENARIO]: {
+        executor: 'per-vu-iterations',
+        exec: 'watchOracle',
+        vus: 1,
+        iterations: 1,
+        maxDuration: `${Math.ceil(watchMs)}ms`,
+        gracefulStop: '0s',
+      },
     },
     body: `const BRIDGE_CONTROL_URL = requiredEnv('BRIDGE_CONTROL_URL', 'http://127.0.0.1:8081');
 const ORACLE_URL = \`\${BRIDGE_CONTROL_URL.replace(/^http/, 'ws')}/_drill/oracle\`;

@@ -47,7 +47,13 @@ export function summarySlis(summary: K6Summary, definitions: SliDefinition[], ph
     if (name === 'dropped_arrivals') {
       const dropped = metric.values['count'] ?? 0;
       const iterations = summary.metrics.find((m) => m.key === 'iterations')?.values['count'] ?? 0;
-      slis[name] = { kind: 'rate', unit: definition.unit, count: dropped, total: dropped + iterations, rate: dropped + iterations > 0 ? dropped / (dropped + iterations) : 0 };
+      slis[name] = {
+        kind: 'rate',
+        unit: definition.unit,
+        count: dropped,
+        total: dropped + iterations,
+        rate: dropped + iterations > 0 ? dropped / (dropped + iterations) : 0,
+      };
     } else {
       slis[name] = valueOf(definition, metric.values);
     }

@@ -24,7 +24,12 @@ export function testRunManifest(options: ManifestOptions): { testRun: Record<str
   const { name, parallelism } = options;
   const { sequence, segments } = executionSegments(parallelism);
   const metadata = (suffix: string) => ({ name: `${name}${suffix}`, ...(options.namespace ? { namespace: options.namespace } : {}) });
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('-script'), data: { [options.scriptFile]: options.scriptSource } };
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: metadata('-script'),
+    data: { [options.scriptFile]: options.scriptSource },
+  };
   const claim = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',

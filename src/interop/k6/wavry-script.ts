@@ -24,13 +24,18 @@ const LIMITS = [
   'so also input_to_present*, rtt_*, loss_*, jitter_*, session_drops, webrtc_share, lease_rejects, handshake_failures_lease_rejected / _relay_unreachable / _direct_unreachable',
   'session_setup_success ends at the answer (direct) or the lease (relay): the UDP handshake after it is not made',
   'relay inventory gauges (relays_*), relay_heartbeat_age: drill samples the master, a k6 runner does not',
-  'controlPlaneRelays (relay_register_latency, relay_heartbeat_latency): the synthetic relays are drill\'s',
+  "controlPlaneRelays (relay_register_latency, relay_heartbeat_latency): the synthetic relays are drill's",
   'the gateway allows 20 sign-ups and 10 Binds a minute per address (drill gives each viewer its own): give the runner many source addresses (k6 --local-ips) or raise WAVRY_AUTH_RATE_LIMIT and WAVRY_WS_BIND_RATE_LIMIT on a test gateway',
 ];
 
 export function wavryScript(workload: WavryWorkloadSpec): WorkloadScript {
   return {
-    imports: ["import http from 'k6/http';", "import ws from 'k6/ws';", "import encoding from 'k6/encoding';", "import { Counter, Rate } from 'k6/metrics';"],
+    imports: [
+      "import http from 'k6/http';",
+      "import ws from 'k6/ws';",
+      "import encoding from 'k6/encoding';",
+      "import { Counter, Rate } from 'k6/metrics';",
+    ],
     produced: WAVRY_K6_SLIS,
     env: { GATEWAY_URL: `the gateway's HTTP port (service ${workload.gateway}, port http)` },
     limits: LIMITS,

@@ -25,7 +25,13 @@ function shimModule(scriptFile: string, source: string): string {
   return file;
 }
 
-export async function runIterations(scriptFile: string, source: string, env: Record<string, string>, execName: string, iterations: ShimIteration[]): Promise<KnownSample[]> {
+export async function runIterations(
+  scriptFile: string,
+  source: string,
+  env: Record<string, string>,
+  execName: string,
+  iterations: ShimIteration[],
+): Promise<KnownSample[]> {
   const counter = new SharedArrayBuffer(4);
   const signal = new Int32Array(counter);
   const { port1, port2 } = new MessageChannel();
@@ -35,29 +41,44 @@ export async function runIterations(scriptFile: string, source: string, env: Rec
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   };
-  port1.on('message', async (m: { kind: string; id: number; method?: string; url?: string; body?: string | null; headers?: Record<string, string>; data?: string }) => {
-    if (m.kind === 'http') {
-      const startedMs = performance.now();
-      try {
-        const response = await fetch(m.url!, { method: m.method!, headers: m.headers!, ...(m.body === null || m.body === undefined ? {} : { body: m.body }) });
-        reply({ kind: 'http', id: m.id, status: response.status, body: await response.text(), elapsedMs: performance.now() - startedMs });
-      } catch {
-        reply({ kind: 'http', id: m.id, status: 0, body: null, elapsedMs: performance.now() - startedMs });
+  port1.on(
+    'message',
+    async (m: {
+      kind: string;
+      id: number;
+      method?: string;
+      url?: string;
+      body?: string | null;
+      headers?: Record<string, string>;
+      data?: string;
+    }) => {
+      if (m.kind === 'http') {
+        const startedMs = performance.now();
+        try {
+          const response = await fetch(m.url!, {
+            method: m.method!,
+            headers: m.headers!,
+            ...(m.body === null || m.body === undefined ? {} : { body: m.body }),
+          });
+          reply({ kind: 'http', id: m.id, status: response.status, body: await response.text(), elapsedMs: performance.now() - startedMs });
+        } catch {
+          reply({ kind: 'http', id: m.id, status: 0, body: null, elapsedMs: performance.now() - startedMs });
+        }
+      } else if (m.kind === 'ws-open') {
+        const socket = new WebSocket(m.url!);
+        sockets.set(m.id, socket);
+        socket.on('open', () => reply({ kind: 'ws', id: m.id, event: 'open' }));
+        socket.on('message', (data) => reply({ kind: 'ws', id: m.id, event: 'message', data: String(data) }));
+        socket.on('close', () => reply({ kind: 'ws', id: m.id, event: 'close' }));
+        socket.on('error', () => reply({ kind: 'ws', id: m.id, event: 'error' }));
+      } else if (m.kind === 'ws-send') {
+        sockets.get(m.id)?.send(m.data!);
+      } else if (m.kind === 'ws-close') {
+        sockets.get(m.id)?.terminate();
+        sockets.delete(m.id);
       }
-    } else if (m.kind === 'ws-open') {
-      const socket = new WebSocket(m.url!);
-      sockets.set(m.id, socket);
-      socket.on('open', () => reply({ kind: 'ws', id: m.id, event: 'open' }));
-      socket.on('message', (data) => reply({ kind: 'ws', id: m.id, event: 'message', data: String(data) }));
-      socket.on('close', () => reply({ kind: 'ws', id: m.id, event: 'close' }));
-      socket.on('error', () => reply({ kind: 'ws', id: m.id, event: 'error' }));
-    } else if (m.kind === 'ws-send') {
-      sockets.get(m.id)?.send(m.data!);
-    } else if (m.kind === 'ws-close') {
-      sockets.get(m.id)?.terminate();
-      sockets.delete(m.id);
-    }
-  });
+    },
+  );
   const worker = new Worker(new URL('./k6-vu-worker.mjs', import.meta.url), {
     workerData: { port: port2, counter, scriptFile: shimModule(scriptFile, source), env, iterations, execName },
     transferList: [port2],

@@ -34,7 +34,12 @@ class Metric {
     this.type = type;
   }
   add(value, tags = {}) {
-    samples.push({ metric: this.name, value: typeof value === 'boolean' ? (value ? 1 : 0) : value, atMs: Date.now(), tags: { ...scenarioTags, ...tags } });
+    samples.push({
+      metric: this.name,
+      value: typeof value === 'boolean' ? (value ? 1 : 0) : value,
+      atMs: Date.now(),
+      tags: { ...scenarioTags, ...tags },
+    });
   }
 }
 let scenarioTags = {};
@@ -99,9 +104,21 @@ globalThis.__k6 = {
   http,
   ws,
   encoding,
-  Trend: class extends Metric { constructor(name) { super(name, 'trend'); } },
-  Rate: class extends Metric { constructor(name) { super(name, 'rate'); } },
-  Counter: class extends Metric { constructor(name) { super(name, 'counter'); } },
+  Trend: class extends Metric {
+    constructor(name) {
+      super(name, 'trend');
+    }
+  },
+  Rate: class extends Metric {
+    constructor(name) {
+      super(name, 'rate');
+    }
+  },
+  Counter: class extends Metric {
+    constructor(name) {
+      super(name, 'counter');
+    }
+  },
 };
 globalThis.__ENV = env;
 
