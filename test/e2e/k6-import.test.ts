@@ -56,6 +56,8 @@ runnerB.push({
   atMs: startMs + 30_000,
   tags: { phase: 'after-rollback', scenario: 'load_after_rollback', instance_id: '2' },
 });
+// The Signal script's oracle watcher ends with an iteration of its own: not an arrival.
+runnerA.push({ metric: 'iterations', value: 1, atMs: startMs + 40_000, tags: { scenario: 'oracle_watch', instance_id: '1' } });
 const all = [...runnerA, ...runnerB];
 const latencies = (phase?: string) =>
   all.filter((s) => s.metric === 'reply_latency' && (!phase || s.tags['phase'] === phase)).map((s) => s.value);
