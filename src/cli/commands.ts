@@ -16,6 +16,7 @@ import { writeJsonSchemas } from '../scenario/json-schema.ts';
 import { report, reportUsage } from './commands/report-command.ts';
 import { monthly, monthlyUsage } from './commands/monthly-command.ts';
 import { withRunSignals } from './run-signals.ts';
+import { k6Export, k6Import, k6Usage } from './commands/k6-commands.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -36,7 +37,7 @@ Usage:
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
 ${reportUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
-${toxiproxyUsage}${dockerUsage}  drill --help
+${toxiproxyUsage}${dockerUsage}${k6Usage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -106,4 +107,4 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, report, monthly, reap, schema, toxiproxy: toxiproxyCommand, images, doctor };
+export const commands: Record<string, Command> = { validate, run, report, monthly, reap, schema, toxiproxy: toxiproxyCommand, images, doctor, export: k6Export, import: k6Import };

@@ -1,5 +1,5 @@
 /** Runs the `drill` CLI from sources as a real child process, for end-to-end tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,4 +59,15 @@ export async function runScenarioFile(file: string, args: string[] = []): Promis
   const runDir = path.join(dir, 'reports', runId);
   const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
   return { code, report, runDir, output: drill.output() };
+}
+
+/** `drill ARGS...` run to its end (a command that does not start a stack: export, import, validate). */
+export function drillSync(args: string[], timeoutMs = 60_000): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(root, 'bin/drill.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, DRILL_FROM_SOURCES: '1' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
