@@ -14,16 +14,16 @@ import type {
 } from './arrival-scheduler.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { RateWindow } from './rate-window.ts';
+import { adaptiveTimerSlackMs } from './timer-slack.ts';
 import { wakeAfter } from './wake-after.ts';
 
 /** Arrivals started in one go before yielding to I/O, when the loop has fallen behind. */
 const MAX_BATCH = 2_048;
-/** Default of `timerSlackMs`: at 1,000 arrivals a second, four share a wake-up instead of each having its own. */
-export const DEFAULT_TIMER_SLACK_MS = 4;
 
 export class ArrivalRun implements RunningArrivals {
   private readonly clock: Clock;
-  private readonly slackMs: number;
+  /** The fixed `timerSlackMs`, or undefined for the adaptive slack. */
+  private readonly fixedSlackMs: number | undefined;
   private readonly startedAtMs: number;
   private readonly startedAtEpochMs: number;
   private readonly lag = new LatencyHistogram();
@@ -46,7 +46,7 @@ export class ArrivalRun implements RunningArrivals {
     signal: AbortSignal | undefined,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.slackMs = options.timerSlackMs ?? DEFAULT_TIMER_SLACK_MS;
+    this.fixedSlackMs = options.timerSlackMs;
     this.startedAtMs = this.clock.nowMs();
     this.startedAtEpochMs = this.clock.wallMs();
     if (signal?.aborted) this.stop();
@@ -133,7 +133,8 @@ export class ArrivalRun implements RunningArrivals {
    * undefined when none is left.
    */
   private startDue(): number | undefined {
-    const { schedule, clock, startedAtMs, slackMs } = this;
+    const { schedule, clock, startedAtMs } = this;
+    const slackMs = this.fixedSlackMs ?? adaptiveTimerSlackMs(schedule.ratePerSecondAt(clock.nowMs() - startedAtMs));
     for (let batch = 0; batch < MAX_BATCH && this.next < schedule.count; batch++) {
       const intendedAtMs = startedAtMs + schedule.offsetMs(this.next);
       const nowMs = clock.nowMs();
