@@ -6,7 +6,7 @@
  *    and their ratio;
  *  - achieved rate against the target rate;
  *  - the p99 each reports when the target stalls for one second mid-run.
- * Also drill with the former fixed 4 ms timer slack (the before of the adaptive slack), and drill's scheduler
+ * Also drill with the former fixed 4 ms timer slack (the default before it became 12 ms), and drill's scheduler
  * over an undici Pool, the client the http driver was measured against. The generators take turns at each rate,
  * `--rounds N` times (default 2), so each ratio is of measurements minutes apart at most on a shared machine.
  * Prints a table and writes the figures into BENCHMARKS.md. With DRILL_BENCH_SHORT=1 every step is short
@@ -158,7 +158,7 @@ function jobAt(target: Target, rate: number, durationMs = TIMES.durationMs): Gen
 
 const TURNS = ['drill', 'drill, 4 ms slack', 'autocannon'] as const;
 
-/** drill (adaptive and former slack) and autocannon taking turns at each fixed rate, `rounds` times; then drill over undici. */
+/** drill (default and former slack) and autocannon taking turns at each fixed rate, `rounds` times; then drill over undici. */
 async function measureRates(target: Target, rates: number[], rounds: number): Promise<Row[]> {
   const rows: Row[] = [];
   const steps = [

@@ -1,4 +1,4 @@
-/** Generator child: drill's ArrivalScheduler and HttpDriver at a fixed rate (adaptive timer slack unless the job fixes it). */
+/** Generator child: drill's ArrivalScheduler and HttpDriver at a fixed rate (default timer slack unless the job sets one). */
 import { constantArrivalSchedule } from '../../src/load/arrival-schedule.ts';
 import { ArrivalScheduler } from '../../src/load/arrival-scheduler.ts';
 import { HttpDriver } from '../../src/load/http-driver.ts';

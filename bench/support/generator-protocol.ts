@@ -12,7 +12,7 @@ export interface GeneratorJob {
   /** Unmeasured run at the same rate before the measured one, so both generators are warm (JIT, connections), ms. */
   warmupMs: number;
   connections: number;
-  /** drill only: a fixed `timerSlackMs` instead of the adaptive default, ms. */
+  /** drill only: a fixed `timerSlackMs` instead of the default, ms. */
   timerSlackMs?: number;
 }
 
