@@ -10,6 +10,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { parseDuration } from '../src/common/duration.ts';
 import type { ProgressSnapshot, Reporter } from '../src/report/reporter.ts';
 import { runScenario } from '../src/run/scenario-run.ts';
@@ -20,8 +22,17 @@ import { machine } from './support/load-report.ts';
 import { memoryTable, summarizeMemory, type MemorySample } from './support/memory-curve.ts';
 
 const FULL_DURATION_MS = 10 * 60_000;
-/** Samples before this much load time are the warm-up: JIT, connection pools, the first histograms. */
-const WARMUP_MS = 60_000;
+/**
+ * Samples before this much load time are the warm-up: JIT, connection pools, and the answered messages kept for
+ * duplicate detection (two minutes of them) filling up.
+ */
+const WARMUP_MS = 150_000;
+
+/** A full collection before each sample, so the live heap is measured rather than where the last GC left it. */
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
 
 interface LongRunOptions {
   durationMs: number;
@@ -75,23 +86,29 @@ function startSampler(everyMs: number, progress: () => ProgressSnapshot | undefi
   const startedAtMs = performance.now();
   let cpuBefore = process.cpuUsage();
   let lastAtMs = startedAtMs;
+  const gc = exposeGc();
   const take = () => {
     const nowMs = performance.now();
     const cpu = process.cpuUsage(cpuBefore);
+    const heapUsedBytes = process.memoryUsage().heapUsed;
+    gc();
     cpuBefore = process.cpuUsage();
     const memory = process.memoryUsage();
     const snapshot = progress();
     samples.push({
       tMs: nowMs - startedAtMs,
       rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
+      heapUsedBytes,
+      liveHeapBytes: memory.heapUsed,
       heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external + memory.arrayBuffers,
       cpuShare: nowMs > lastAtMs ? (cpu.user + cpu.system) / 1_000 / (nowMs - lastAtMs) : 0,
       achievedRate: snapshot?.achievedRate ?? 0,
       p99Ms: snapshot?.p99Ms ?? null,
     });
-    lastAtMs = nowMs;
+    const last = samples.at(-1)!;
+    console.log(`  ${(last.tMs / 1_000).toFixed(0)} s: RSS ${(last.rssBytes / 1_048_576).toFixed(1)} MB, live heap ${(last.liveHeapBytes / 1_048_576).toFixed(1)} MB`);
+    lastAtMs = performance.now();
   };
   take();
   const timer = setInterval(take, everyMs);
@@ -130,7 +147,7 @@ export async function run(flags: BenchFlags = {}): Promise<void> {
     console.log(`\n${table}\n\n${summary}\nRun: ${health}.`);
     if (options.durationMs < FULL_DURATION_MS) return console.log('Shorter than 10 minutes: BENCHMARKS.md left as it is.');
     await writeBenchmarkSection('Long run: harness memory', [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- long-run\`: the Signal stack (bridge and one bot as local processes) at ${options.rate} messages/s for ${options.durationMs / 60_000} minutes, driven from the bench process as \`drill run\` drives it, whose RSS and V8 heap were sampled every ${options.sampleEveryMs / 1_000} s from the load's start (CPU is this process's user + system time over each interval, as a share of one core). Run: ${health}.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- long-run\`: the Signal stack (bridge and one bot as local processes) at ${options.rate} messages/s for ${options.durationMs / 60_000} minutes, driven from the bench process as \`drill run\` drives it, whose RSS and V8 heap were sampled every ${options.sampleEveryMs / 1_000} s from the load's start: heap used as found, then the live heap and RSS right after a full collection (CPU is this process's user + system time over each interval, the collection left out, as a share of one core). Run: ${health}.`,
       '',
       summary,
       '',

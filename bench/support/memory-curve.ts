@@ -5,8 +5,12 @@ import { formatTable } from './load-report.ts';
 export interface MemorySample {
   /** Since the load started, ms. */
   tMs: number;
+  /** After a full collection, bytes. */
   rssBytes: number;
+  /** V8 heap in use as found, before the collection, bytes. */
   heapUsedBytes: number;
+  /** V8 heap in use right after a full collection: what the run keeps alive, bytes. */
+  liveHeapBytes: number;
   heapTotalBytes: number;
   /** Memory held outside the V8 heap: C++ objects bound to JS, and ArrayBuffers (Buffers), bytes. */
   externalBytes: number;
@@ -21,11 +25,12 @@ const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 
 export function memoryTable(samples: MemorySample[]): string {
   return formatTable(
-    ['t s', 'RSS MB', 'heap used MB', 'heap total MB', 'external + buffers MB', 'CPU % of a core', 'achieved msg/s', 'reply p99 ms'],
+    ['t s', 'RSS MB', 'heap used MB', 'live heap MB', 'heap total MB', 'external + buffers MB', 'CPU % of a core', 'achieved msg/s', 'reply p99 ms'],
     samples.map((s) => [
       (s.tMs / 1_000).toFixed(0),
       mb(s.rssBytes),
       mb(s.heapUsedBytes),
+      mb(s.liveHeapBytes),
       mb(s.heapTotalBytes),
       mb(s.externalBytes),
       (s.cpuShare * 100).toFixed(0),
@@ -50,14 +55,11 @@ function slopePerMinute(samples: MemorySample[], value: (s: MemorySample) => num
   return den > 0 ? (num / den) * 60_000 : 0;
 }
 
-/** The heap right after collections: the lowest heap used within each minute from `fromMs`. */
-function heapFloors(samples: MemorySample[], fromMs: number): number[] {
-  const floors = new Map<number, number>();
-  for (const s of samples.filter((x) => x.tMs >= fromMs)) {
-    const minute = Math.floor((s.tMs - fromMs) / 60_000);
-    floors.set(minute, Math.min(floors.get(minute) ?? Number.POSITIVE_INFINITY, s.heapUsedBytes));
-  }
-  return [...floors.values()];
+/** The live heap at the end of each minute from `fromMs`. */
+function liveHeapByMinute(samples: MemorySample[], fromMs: number): string[] {
+  const byMinute = new Map<number, MemorySample>();
+  for (const s of samples.filter((x) => x.tMs >= fromMs)) byMinute.set(Math.floor(s.tMs / 60_000), s);
+  return [...byMinute].map(([minute, s]) => `${minute + 1}: ${mb(s.liveHeapBytes)}`);
 }
 
 /** Growth from the end of the warm-up to the end: slopes, first and last samples, and heap floors per minute. */
@@ -66,16 +68,15 @@ export function summarizeMemory(samples: MemorySample[], warmupMs: number): stri
   if (warm.length < 2) return `Too few samples after the ${warmupMs / 1_000} s warm-up to judge growth (${samples.length} samples in all).`;
   const first = warm[0]!;
   const last = warm.at(-1)!;
-  const floors = heapFloors(samples, warmupMs);
   const rssSlope = slopePerMinute(warm, (s) => s.rssBytes);
-  const heapSlope = slopePerMinute(warm, (s) => s.heapUsedBytes);
+  const heapSlope = slopePerMinute(warm, (s) => s.liveHeapBytes);
   const peakRss = Math.max(...warm.map((s) => s.rssBytes));
   const meanCpu = warm.reduce((sum, s) => sum + s.cpuShare, 0) / warm.length;
   return [
     `After the ${warmupMs / 1_000} s warm-up (${warm.length} samples, ${(first.tMs / 1_000).toFixed(0)} s to ${(last.tMs / 1_000).toFixed(0)} s):`,
     `RSS ${mb(first.rssBytes)} → ${mb(last.rssBytes)} MB (peak ${mb(peakRss)} MB), least-squares slope ${(rssSlope / 1_048_576).toFixed(2)} MB/min;`,
-    `heap used ${mb(first.heapUsedBytes)} → ${mb(last.heapUsedBytes)} MB, slope ${(heapSlope / 1_048_576).toFixed(2)} MB/min;`,
-    `lowest heap used in each minute (the heap after its collections): ${floors.map((f) => mb(f)).join(', ')} MB;`,
+    `live heap ${mb(first.liveHeapBytes)} → ${mb(last.liveHeapBytes)} MB, slope ${(heapSlope / 1_048_576).toFixed(2)} MB/min;`,
+    `live heap at the end of each minute from the first: ${liveHeapByMinute(samples, 0).join(', ')} MB;`,
     `CPU ${(meanCpu * 100).toFixed(0)} % of a core on average.`,
   ].join(' ');
 }
