@@ -112,7 +112,8 @@ function startSampler(everyMs: number, progress: () => ProgressSnapshot | undefi
   };
   take();
   const timer = setInterval(take, everyMs);
-  return { samples, stop: () => (clearInterval(timer), take()) };
+  // No sample at the stop: by then the run has drained and torn down its stack, which is not the steady state.
+  return { samples, stop: () => clearInterval(timer) };
 }
 
 export async function run(flags: BenchFlags = {}): Promise<void> {
