@@ -21,8 +21,8 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
 /** Modules run when none is named: long-run takes ten minutes and runs only when asked for. */
 const byDefault = (name: string) => name !== 'long-run';
 
-/** Flags the modules read: `--rounds` (load-generator), `--duration`, `--rate`, `--sample-every` (long-run). */
-const FLAGS = ['rounds', 'duration', 'rate', 'sample-every'] as const;
+/** Flags the modules read: `--rounds`, `--cpu-prof` (load-generator), `--duration`, `--rate`, `--sample-every` (long-run). */
+const FLAGS = ['rounds', 'cpu-prof', 'duration', 'rate', 'sample-every'] as const;
 
 function parseFlags(): { wanted: string[]; flags: BenchFlags } {
   try {

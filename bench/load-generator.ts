@@ -59,8 +59,12 @@ interface Target {
   spread(): Promise<RequestSpread>;
 }
 
+/** With `--cpu-prof DIR`, drill's generator children write V8 CPU profiles there (see support/cpu-profile-summary.ts). */
+let cpuProfileDir: string | undefined;
+
 function spawnChild(file: string): ChildProcess {
-  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile = cpuProfileDir && file === GENERATOR_FILES.drill ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
+  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 async function startTarget(): Promise<Target> {
@@ -207,6 +211,7 @@ function roundsFlag(flags: BenchFlags): number {
 
 export async function run(flags: BenchFlags = {}): Promise<void> {
   const rounds = roundsFlag(flags);
+  cpuProfileDir = flags['cpu-prof'] === undefined ? undefined : path.resolve(String(flags['cpu-prof']));
   const startedAt = new Date();
   const where = machine();
   console.log(`load-generator${SHORT ? ' (short)' : ''}: ${where}`);
