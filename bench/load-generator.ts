@@ -6,19 +6,23 @@
  *    and their ratio;
  *  - achieved rate against the target rate;
  *  - the p99 each reports when the target stalls for one second mid-run.
- * Also drill's scheduler over an undici Pool, the client the http driver was measured against.
+ * Also drill with the former fixed 4 ms timer slack (the default before it became 12 ms), and drill's scheduler
+ * over an undici Pool, the client the http driver was measured against. The generators take turns at each rate,
+ * `--rounds N` times (default 2), so each ratio is of measurements minutes apart at most on a shared machine.
  * Prints a table and writes the figures into BENCHMARKS.md. With DRILL_BENCH_SHORT=1 every step is short
  * (a quick look on a shared machine) and BENCHMARKS.md is left alone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchFlags } from './index.ts';
 import { writeBenchmarkSection } from './support/benchmarks-file.ts';
 import type { GeneratorJob, GeneratorMessage, GeneratorResult } from './support/generator-protocol.ts';
 import type { RequestSpread, TargetCommand, TargetMessage } from './support/http-target.ts';
 import {
   cpuPer1k,
   cpuRatio,
+  FORMER_SLACK_MS,
   machine,
   rateTable,
   readingTheFigures,
@@ -42,6 +46,7 @@ const SATURATION_RUNS = 2;
 
 const GENERATOR_FILES: Record<GeneratorName, string> = {
   drill: 'support/drill-generator.ts',
+  'drill, 4 ms slack': 'support/drill-generator.ts',
   autocannon: 'support/autocannon-generator.ts',
   'drill+undici': 'support/undici-generator.ts',
 };
@@ -54,8 +59,12 @@ interface Target {
   spread(): Promise<RequestSpread>;
 }
 
+/** With `--cpu-prof DIR`, drill's generator children write V8 CPU profiles there (see support/cpu-profile-summary.ts). */
+let cpuProfileDir: string | undefined;
+
 function spawnChild(file: string): ChildProcess {
-  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile = cpuProfileDir && file === GENERATOR_FILES.drill ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
+  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 async function startTarget(): Promise<Target> {
@@ -80,17 +89,18 @@ async function startTarget(): Promise<Target> {
 }
 
 /** Runs one generator against the target, counting at the target from the start of the measured run. */
-async function measure(target: Target, generator: GeneratorName, job: GeneratorJob, onStarted?: () => void): Promise<Row> {
+async function measure(target: Target, generator: GeneratorName, job: GeneratorJob, round = 0, onStarted?: () => void): Promise<Row> {
   const result = await runGenerator(generator, job, () => {
     target.send({ type: 'mark' });
     onStarted?.();
   });
-  return { generator, job, result, spread: await target.spread() };
+  return { generator, round, job, result, spread: await target.spread() };
 }
 
 /** Runs one generator child to completion; `onStarted` fires when its measured run begins. */
 function runGenerator(generator: GeneratorName, job: GeneratorJob, onStarted?: () => void): Promise<GeneratorResult> {
   const child = spawnChild(GENERATOR_FILES[generator]);
+  if (generator === 'drill, 4 ms slack') job = { ...job, timerSlackMs: FORMER_SLACK_MS };
   return new Promise<GeneratorResult>((resolve, reject) => {
     const guard = setTimeout(
       () => {
@@ -150,16 +160,18 @@ function jobAt(target: Target, rate: number, durationMs = TIMES.durationMs): Gen
   return { url: target.url, rate, durationMs, warmupMs: TIMES.warmupMs, connections: CONNECTIONS };
 }
 
-/** drill and autocannon at each fixed rate, then drill over undici. */
-async function measureRates(target: Target, rates: number[]): Promise<Row[]> {
+const TURNS = ['drill', 'drill, 4 ms slack', 'autocannon'] as const;
+
+/** drill (default and former slack) and autocannon taking turns at each fixed rate, `rounds` times; then drill over undici. */
+async function measureRates(target: Target, rates: number[], rounds: number): Promise<Row[]> {
   const rows: Row[] = [];
   const steps = [
-    ...rates.flatMap((rate) => (['drill', 'autocannon'] as const).map((generator) => ({ generator, rate }))),
-    ...UNDICI_RATES.map((rate) => ({ generator: 'drill+undici' as const, rate })),
+    ...rates.flatMap((rate) => Array.from({ length: rounds }, (_, round) => TURNS.map((generator) => ({ generator, rate, round }))).flat()),
+    ...UNDICI_RATES.map((rate) => ({ generator: 'drill+undici' as const, rate, round: 0 })),
   ];
-  for (const { generator, rate } of steps) {
-    rows.push(await measure(target, generator, jobAt(target, rate)));
-    console.log(`  ${generator} at ${rate}/s: ${cpuPer1k(rows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
+  for (const { generator, rate, round } of steps) {
+    rows.push(await measure(target, generator, jobAt(target, rate), round));
+    console.log(`  ${generator} at ${rate}/s, round ${round + 1}: ${cpuPer1k(rows.at(-1)!.result).toFixed(3)} CPU s per 1k requests`);
   }
   return rows.sort((a, b) => a.job.rate - b.job.rate);
 }
@@ -171,7 +183,7 @@ async function measureStalls(target: Target): Promise<Row[]> {
   for (const generator of ['drill', 'autocannon'] as const) {
     let stallTimer: NodeJS.Timeout | undefined;
     const startStall = () => (stallTimer = setTimeout(() => target.send({ type: 'stall', stallMs: stall.stallMs }), stall.atMs));
-    const row = await measure(target, generator, jobAt(target, stall.rate, stall.durationMs), startStall).finally(() =>
+    const row = await measure(target, generator, jobAt(target, stall.rate, stall.durationMs), 0, startStall).finally(() =>
       clearTimeout(stallTimer),
     );
     rows.push(row);
@@ -180,15 +192,26 @@ async function measureStalls(target: Target): Promise<Row[]> {
   return rows;
 }
 
-async function measureAll(target: Target): Promise<Figures> {
+async function measureAll(target: Target, rounds: number): Promise<Figures> {
   const limit = await targetLimit(target);
   console.log(`  target's limit: ${limit.ratePerSec.toFixed(0)} req/s; fixed-rate step at 80 %: ${limit.stepRate} req/s`);
   const rates = [...new Set([...RATES, limit.stepRate])].filter((rate) => rate > 0).sort((a, b) => a - b);
-  const rateRows = await measureRates(target, rates);
+  const rateRows = await measureRates(target, rates, rounds);
   return { limit, rates, rateRows, stallRows: await measureStalls(target) };
 }
 
-export async function run(): Promise<void> {
+function roundsFlag(flags: BenchFlags): number {
+  const rounds = flags['rounds'] === undefined ? 2 : Number(flags['rounds']);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) {
+    console.error(`--rounds must be a whole number from 1 to 10, got ${String(flags['rounds'])}`);
+    process.exit(2);
+  }
+  return rounds;
+}
+
+export async function run(flags: BenchFlags = {}): Promise<void> {
+  const rounds = roundsFlag(flags);
+  cpuProfileDir = flags['cpu-prof'] === undefined ? undefined : path.resolve(String(flags['cpu-prof']));
   const startedAt = new Date();
   const where = machine();
   console.log(`load-generator${SHORT ? ' (short)' : ''}: ${where}`);
@@ -197,7 +220,7 @@ export async function run(): Promise<void> {
   const target = await startTarget();
   let figures: Figures;
   try {
-    figures = await measureAll(target);
+    figures = await measureAll(target, rounds);
   } finally {
     target.child.kill('SIGKILL');
   }
@@ -208,16 +231,18 @@ export async function run(): Promise<void> {
   console.log(
     `\n${rateFigures}\n\nTarget stalled ${stall.stallMs} ms at ${stall.atMs} ms into a ${stall.durationMs} ms run at ${stall.rate}/s:\n\n${stalls}\n`,
   );
-  console.log(
-    `CPU per request, drill ÷ autocannon: ${rates.map((rate) => `${cpuRatio(rateRows, rate)?.toFixed(2) ?? '—'} at ${rate}/s`).join(', ')}`,
-  );
+  for (const generator of ['drill', 'drill, 4 ms slack'] as const) {
+    console.log(
+      `CPU per request, ${generator} ÷ autocannon: ${rates.map((rate) => `${cpuRatio(rateRows, rate, generator)?.toFixed(2) ?? '—'} at ${rate}/s`).join(', ')}`,
+    );
+  }
   if (SHORT) {
     console.log('Short run: BENCHMARKS.md left as it is.');
     return;
   }
   await writeBenchmarkSection('Load generator vs autocannon', [
-    `Measured ${startedAt.toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- load-generator\`.`,
-    method(),
+    `Measured ${startedAt.toISOString().slice(0, 10)} on ${where}, with \`npm run bench -- load-generator --rounds ${rounds}\`.`,
+    method(rounds),
     '',
     rateFigures,
     '',
@@ -229,9 +254,10 @@ export async function run(): Promise<void> {
   ]);
 }
 
-function method(): string {
+function method(rounds: number): string {
   return [
     `Each generator and the target (a trivial Node HTTP server answering \`ok\`) ran in its own process on 127.0.0.1, one after the other in one run, ${CONNECTIONS} keep-alive connections.`,
+    `At each rate drill, drill with the former fixed ${FORMER_SLACK_MS} ms timer slack and autocannon took turns, ${rounds} rounds; each row is the round with the median CPU per request, \`by round\` lists every round, and each ratio is the median of the rounds' ratios (drill and autocannon of the same round, measured seconds apart).`,
     `First the target's limit: the best of ${SATURATION_RUNS} runs of autocannon with every connection sending back to back, ${TIMES.saturationMs / 1_000} s each after a ${TIMES.warmupMs / 1_000} s warm-up; the fixed rates are ${RATES.join(', ')} req/s and 80 % of that limit (rounded down to 100 req/s), ${TIMES.durationMs / 1_000} s each after a ${TIMES.warmupMs / 1_000} s warm-up at the same rate.`,
     'CPU is user + system time of the generator process during the measured run (`process.cpuUsage`), per 1,000 responses.',
     "drill's p50/p99 are corrected (from each arrival's intended start, or from the send when it went out early); autocannon's are its own figures (whole milliseconds) with its default coordinated-omission adjustment.",

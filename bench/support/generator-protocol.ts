@@ -12,6 +12,8 @@ export interface GeneratorJob {
   /** Unmeasured run at the same rate before the measured one, so both generators are warm (JIT, connections), ms. */
   warmupMs: number;
   connections: number;
+  /** drill only: a fixed `timerSlackMs` instead of the default, ms. */
+  timerSlackMs?: number;
 }
 
 /** What a generator measured. Latencies in ms. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock.ts';
 import { constantArrivalSchedule, rampingArrivalSchedule } from './arrival-schedule.ts';
+import { DEFAULT_TIMER_SLACK_MS } from './arrival-run.ts';
 import { ArrivalScheduler, type Arrival } from './arrival-scheduler.ts';
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -60,6 +61,34 @@ describe('ArrivalScheduler', () => {
     expect(report).toMatchObject({ arrivals: 20, dropped: 0 });
     // Early starts are not lag.
     expect(report.lag.maxMs).toBe(0);
+  });
+
+  it('by default starts the arrivals due within 12 ms in one wake-up: thirteen at 1,000 a second', async () => {
+    const clock = new ManualClock();
+    const held = heldArrivals(clock);
+    const wakeUpsAt = new Set<number>();
+    const fire = (arrival: Arrival, stop: AbortSignal) => {
+      wakeUpsAt.add(clock.nowMs());
+      return held.fire(arrival, stop);
+    };
+    const run = new ArrivalScheduler(constantArrivalSchedule(1_000, 1_000, 52), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(fire);
+    await advance(clock, 52);
+    expect([...wakeUpsAt]).toEqual([0, 13, 26, 39]);
+    expect(held.started).toHaveLength(52);
+    expect(held.started.every((s) => s.arrival.intendedAtMs - s.atMs <= DEFAULT_TIMER_SLACK_MS && s.arrival.intendedAtMs >= s.atMs)).toBe(true);
+    held.releaseAll();
+    expect((await run.finished()).lag.maxMs).toBe(0);
+  });
+
+  it('with the default slack still starts sparse arrivals at their intended time, never early', async () => {
+    const clock = new ManualClock();
+    const held = heldArrivals(clock);
+    const run = new ArrivalScheduler(constantArrivalSchedule(20, 1_000, 500), { maxVUs: 100, gracefulStopMs: 1_000, clock }).start(held.fire);
+    await advance(clock, 500);
+    expect(held.started.map((s) => s.atMs)).toEqual(held.started.map((s) => s.arrival.intendedAtMs));
+    expect(held.started).toHaveLength(10);
+    held.releaseAll();
+    await run.finished();
   });
 
   it('keeps starting arrivals while earlier ones are unfinished (open model)', async () => {

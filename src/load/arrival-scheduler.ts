@@ -1,7 +1,7 @@
 /**
  * The open-model executor: starts every arrival of a schedule at its intended time, whether or not
  * earlier ones have finished. A timer loop wakes at the next intended time and starts every arrival
- * then due, and those due within the timer slack (4 ms) after it; times are offsets from one start
+ * then due, and those due within the timer slack (12 ms) after it; times are offsets from one start
  * instant, so lateness never accumulates. At most
  * `maxVUs` arrivals are in flight; one due while that many are in flight is dropped and counted
  * (k6's dropped_iterations). The loop never starts more arrivals than the schedule holds.
@@ -33,8 +33,8 @@ export interface ArrivalSchedulerOptions {
   gracefulStopMs: number;
   /**
    * Arrivals due within this many ms after a wake-up start in it, up to this much early, instead of each waiting for
-   * a wake-up of its own, ms. Default 4: a wake-up costs about as much CPU as a request, and Node's timers place one
-   * no closer than 1 ms anyway. 0 starts nothing before its intended time.
+   * a wake-up of its own, ms. Default 12: a wake-up costs about as much CPU as a request, and the responses to
+   * arrivals started together share wake-ups too (`DEFAULT_TIMER_SLACK_MS`). 0 starts nothing before its intended time.
    */
   timerSlackMs?: number;
   clock?: Clock;

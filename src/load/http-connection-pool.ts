@@ -15,6 +15,8 @@ export interface HttpConnectionPoolOptions extends Omit<HttpConnectionTarget, 'r
   timeoutMs: number;
   /** Called for every exchange as it ends, before its promise resolves. */
   onExchange?: (result: HttpExchangeResult) => void;
+  /** How often the timeout sweep runs, ms. Default a tenth of `timeoutMs`, between 5 and 250 ms. */
+  sweepEveryMs?: number;
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -34,7 +36,7 @@ export class HttpConnectionPool {
     const target: HttpConnectionTarget = { ...options, readBuffer: Buffer.allocUnsafe(READ_BUFFER_BYTES) };
     this.connections = Array.from({ length: options.connections }, () => new HttpConnection(target, this.release));
     this.idle = [...this.connections];
-    const tickMs = Math.min(250, Math.max(5, options.timeoutMs / 10));
+    const tickMs = options.sweepEveryMs ?? Math.min(250, Math.max(5, options.timeoutMs / 10));
     this.sweeper = setInterval(() => this.sweep(), tickMs).unref();
   }
 
@@ -77,16 +79,20 @@ export class HttpConnectionPool {
     for (const connection of this.connections) connection.close();
   }
 
-  /** A connection finished an exchange: give it the oldest queued request, or mark it idle. */
+  /**
+   * A connection finished an exchange: give it the oldest queued request still within its deadline (failing the
+   * expired ones before it as timeouts, in a loop: after a stall the queue can hold thousands), or mark it idle.
+   */
   private readonly release = (connection: HttpConnection): void => {
-    if (this.head < this.queue.length && !this.closed) {
+    const now = this.clock.nowMs();
+    while (this.head < this.queue.length && !this.closed) {
       const next = this.queue[this.head]!;
       this.queue[this.head++] = undefined as unknown as HttpExchange;
       if (this.head > 1_024 && this.head * 2 > this.queue.length) this.compact();
-      this.dispatch(connection, next);
-    } else {
-      this.idle.push(connection);
+      if (now <= next.deadlineMs) return connection.send(next);
+      next.fail('timeout', this.timeoutError(), now);
     }
+    this.idle.push(connection);
   };
 
   /** Sends on `connection`, unless the request is already past its deadline. */

@@ -18,11 +18,20 @@ export interface TrendHistogram {
 
 export const STANDARD_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
+/** A gauge's samples, kept as running figures: the same few numbers however long the run samples it. */
+export interface GaugeStats {
+  last: number;
+  min: number;
+  max: number;
+  sum: number;
+  samples: number;
+}
+
 export class SliSet {
   readonly trends = new Map<string, TrendHistogram>();
   readonly rates = new Map<string, { bad: number; total: number }>();
   readonly counters = new Map<string, number>();
-  readonly gauges = new Map<string, number[]>();
+  readonly gauges = new Map<string, GaugeStats>();
 
   constructor(
     readonly name: string,
@@ -48,9 +57,16 @@ export class SliSet {
   }
 
   gauge(name: string, value: number): void {
-    const samples = this.gauges.get(name) ?? [];
-    samples.push(value);
-    this.gauges.set(name, samples);
+    const stats = this.gauges.get(name);
+    if (!stats) {
+      this.gauges.set(name, { last: value, min: value, max: value, sum: value, samples: 1 });
+      return;
+    }
+    stats.last = value;
+    if (value < stats.min) stats.min = value;
+    if (value > stats.max) stats.max = value;
+    stats.sum += value;
+    stats.samples++;
   }
 
   /** Report values for every SLI in `definitions` that has data, over a window of `durationMs`. */
@@ -84,15 +100,9 @@ export class SliSet {
         if (c === undefined) continue;
         values[def.name] = { ...base, count: c, rate: c / seconds };
       } else {
-        const samples = this.gauges.get(def.name);
-        if (!samples?.length) continue;
-        values[def.name] = {
-          ...base,
-          value: samples.at(-1)!,
-          min: Math.min(...samples),
-          max: Math.max(...samples),
-          avg: samples.reduce((a, b) => a + b, 0) / samples.length,
-        };
+        const stats = this.gauges.get(def.name);
+        if (!stats) continue;
+        values[def.name] = { ...base, value: stats.last, min: stats.min, max: stats.max, avg: stats.sum / stats.samples };
       }
     }
     // Counter families: `lease_rejects_WrongRelay` reports under the unit of the catalog's `lease_rejects`.

@@ -5,8 +5,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/common/clock.ts';
 import { InfrastructureError, UsageError } from '../../src/common/errors.ts';
+import { HttpConnectionPool } from '../../src/load/http-connection-pool.ts';
 import { HttpDriver, type HttpDriverOptions } from '../../src/load/http-driver.ts';
+import { encodeHttpRequest } from '../../src/load/http-request-encoder.ts';
 
 type Script = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -157,5 +160,36 @@ describe('HttpDriver', () => {
   it('refuses targets off this machine', async () => {
     await expect(HttpDriver.connect({ url: 'http://192.0.2.1:80' })).rejects.toThrow(UsageError);
     await expect(HttpDriver.connect({ url: 'https://127.0.0.1:443' })).rejects.toThrow(/http:\/\//);
+  });
+  it('fails a long queue of requests that expired during a stall as timeouts, one after another, when the connection frees up', async () => {
+    const held: http.ServerResponse[] = [];
+    const target = await serve((_req, res) => held.push(res));
+    const clock = new ManualClock();
+    const url = new URL(target.url);
+    // One connection: the first request waits at the server, the rest queue behind it. No sweep: the freed
+    // connection itself meets the expired queue, as when a stall outlasts the sweep's turn.
+    const pool = new HttpConnectionPool({
+      host: url.hostname,
+      port: Number(url.port),
+      request: encodeHttpRequest({ method: 'GET', path: '/', host: url.host }),
+      bodyless: false,
+      clock,
+      connections: 1,
+      timeoutMs: 10_000,
+      sweepEveryMs: 3_600_000,
+    });
+    try {
+      await pool.open();
+      const queued = 60_000;
+      const results = Array.from({ length: queued + 1 }, () => pool.send(0));
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(20_000);
+      held[0]!.end('late');
+      const outcomes = await Promise.all(results);
+      expect(outcomes.filter((r) => r.failure === 'timeout')).toHaveLength(queued + 1);
+      expect(pool.queued).toBe(0);
+    } finally {
+      pool.close();
+    }
   });
 });

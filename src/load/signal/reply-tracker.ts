@@ -2,7 +2,13 @@
  * Matches the bridge's oracle log (every send it accepted) against the messages the workload injected:
  * first reply → latency; further replies to the same message → duplicates; replies to nothing → unexpected.
  * A message whose reply does not come within the timeout counts as missing.
+ *
+ * Memory is bounded for long runs: messages wait at most the reply timeout, and answered messages are
+ * remembered (to tell a duplicate from an unexpected reply) for `DUPLICATE_WINDOW_MS` or twice the reply
+ * timeout, whichever is longer, up to `MAX_REMEMBERED` of them. A second reply later than that counts as
+ * unexpected rather than duplicate.
  */
+import { RecentKeys } from '../../common/recent-keys.ts';
 import type { SendRecord } from '../../wire/signal.ts';
 import { correctedLatencyMs } from '../latency-recorder.ts';
 import { replyKey } from './message-generator.ts';
@@ -23,6 +29,16 @@ export type ReplyOutcome =
   | { type: 'missing' }
   | { type: 'not-expected' };
 
+/** Shortest time an answered message is remembered for duplicate detection, ms. */
+export const DUPLICATE_WINDOW_MS = 120_000;
+/** Most answered messages remembered at once, whatever the rate. */
+export const MAX_REMEMBERED = 250_000;
+
+/** How long answered messages are remembered with a reply timeout of `replyTimeoutMs`. */
+export function duplicateWindowMs(replyTimeoutMs: number): number {
+  return Math.max(DUPLICATE_WINDOW_MS, 2 * replyTimeoutMs);
+}
+
 export interface ReplyTrackerEvents {
   onDuplicate(key: string): void;
   onUnexpected(record: SendRecord): void;
@@ -30,14 +46,17 @@ export interface ReplyTrackerEvents {
 
 export class ReplyTracker {
   private readonly waiting = new Map<string, Outstanding>();
-  /** Messages answered at least once, kept to recognise later duplicates. */
-  private readonly answered = new Set<string>();
+  /** Messages answered at least once, kept for the duplicate window to recognise later duplicates. */
+  private readonly answered: RecentKeys;
   private readonly early = new Map<string, SendRecord>();
 
   constructor(
     private readonly replyTimeoutMs: number,
     private readonly events: ReplyTrackerEvents,
-  ) {}
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.answered = new RecentKeys({ capacity: MAX_REMEMBERED, retentionMs: duplicateWindowMs(replyTimeoutMs) });
+  }
 
   /** Registers a sent message; resolves with its reply, its absence, or at once when none is expected. */
   expect(entry: Omit<Outstanding, 'resolve' | 'timer'>): Promise<ReplyOutcome> {
@@ -68,7 +87,7 @@ export class ReplyTracker {
         this.waiting.delete(key);
         clearTimeout(outstanding.timer);
         this.settle(outstanding, record);
-      } else if (this.answered.has(key)) {
+      } else if (this.answered.has(key, this.nowMs())) {
         this.events.onDuplicate(key);
       } else {
         // The reply can overtake the inject response on loopback; hold it briefly for `expect`.
@@ -93,8 +112,13 @@ export class ReplyTracker {
     return this.waiting.size;
   }
 
+  /** Answered messages remembered for duplicate detection now. */
+  get remembered(): number {
+    return this.answered.size;
+  }
+
   private settle(outstanding: Outstanding, record: SendRecord): void {
-    this.answered.add(outstanding.key);
+    this.answered.add(outstanding.key, this.nowMs());
     outstanding.resolve({
       type: 'reply',
       correctedMs: correctedLatencyMs(outstanding.intendedAtMs, outstanding.sentAtMs, record.receivedAtMs),

@@ -4,12 +4,13 @@
  * arrival's intended time to the moment the bridge accepted the reply (coordinated-omission-correct).
  */
 import { seededRandom } from '../../common/random.ts';
+import { RecentKeys } from '../../common/recent-keys.ts';
 import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
 import type { Arrival, DriverContext, WorkloadDriver } from '../workload-driver.ts';
 import { waitForBotSubscriptions } from './bot-subscriptions.ts';
 import { BridgeControl } from './bridge-control.ts';
 import { MessageGenerator } from './message-generator.ts';
-import { ReplyTracker } from './reply-tracker.ts';
+import { duplicateWindowMs, MAX_REMEMBERED, ReplyTracker } from './reply-tracker.ts';
 import { sampleStack, type StackSample } from './stack-sampler.ts';
 
 export interface SignalDriverTargets {
@@ -34,8 +35,8 @@ export class SignalDriver implements WorkloadDriver {
   private readonly tracker: ReplyTracker;
   private context: DriverContext | undefined;
   private errors = 0;
-  /** Inbound messages answered more than once. */
-  private readonly duplicated = new Set<string>();
+  /** Inbound messages answered more than once, each counted once: kept as long as the tracker remembers answers. */
+  private readonly duplicated: RecentKeys;
   private firstSample: StackSample | undefined;
   private lastSample: StackSample | undefined;
 
@@ -47,13 +48,15 @@ export class SignalDriver implements WorkloadDriver {
   ) {
     this.bridge = new BridgeControl(targets.bridgeControlUrl);
     this.generator = new MessageGenerator(spec, seededRandom(seed));
+    this.duplicated = new RecentKeys({ capacity: MAX_REMEMBERED, retentionMs: duplicateWindowMs(spec.replyTimeout) });
     this.tracker = new ReplyTracker(spec.replyTimeout, {
       onDuplicate: (key) => {
-        if (this.duplicated.has(key)) return;
-        this.duplicated.add(key);
+        const nowMs = Date.now();
+        if (this.duplicated.has(key, nowMs)) return;
+        this.duplicated.add(key, nowMs);
         this.errors++;
         this.ctx.slis.record((s) => s.count('duplicate_replies_seen'));
-        this.ctx.series.add('duplicate_replies', Date.now());
+        this.ctx.series.add('duplicate_replies', nowMs);
       },
       onUnexpected: () => this.ctx.slis.record((s) => s.count('unexpected_replies')),
     });
