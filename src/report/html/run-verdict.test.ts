@@ -12,6 +12,7 @@ function report(overrides: Partial<Report>): Report {
     thresholds: [],
     steps: [],
     errors: [],
+    reasons: [],
     timeline: [],
     phases: [phase('baseline', 4), phase('fault-0', 316)],
     ...overrides,
@@ -32,6 +33,20 @@ describe('run verdict and thresholds', () => {
       'drill step outage (stop bridge) did not recover: not recovered within 1000 ms',
       'error: FaultError: x',
     ]);
+  });
+
+  it('names the playbook reasons the page cannot derive: a steady state that did not hold, a failed rollback', () => {
+    const reasons = verdictReasons(
+      report({
+        verdict: 'not-steady',
+        reasons: [
+          { code: 'not-steady', message: 'steady state before the method: master-ready does not hold', observed: 'status 503' },
+          { code: 'rollback-failed', message: 'undrain: status 401' },
+          { code: 'threshold', message: 'worded by the page itself' },
+        ],
+      }),
+    );
+    expect(reasons).toEqual(['steady state before the method: master-ready does not hold: observed status 503', 'undrain: status 401']);
   });
 
   it('says what held when nothing failed', () => {
