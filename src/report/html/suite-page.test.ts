@@ -53,7 +53,7 @@ describe('suite page', () => {
     expect(Object.keys(charts)).toEqual(['chart-trend-recovery', 'chart-trend-budget']);
     const recovery = charts['chart-trend-recovery']!;
     expect(recovery.xValues).toEqual([1, 2]);
-    expect(recovery.series.map((s) => [s.label, s.values])).toEqual([['a-restart', [400, null]], ['b-freeze', [320, 350]]]);
+    expect(recovery.series.map((s) => [s.label, s.values])).toEqual([['a-restart', [0.4, null]], ['b-freeze', [0.32, 0.35]]]);
     expect(charts['chart-trend-budget']!.series.map((s) => s.values)).toEqual([[10, 50], [0, 2]]);
     expect(recovery.marks).toEqual([{ kind: 'failure', at: 2, label: '#2 fail: a-restart fail' }]);
     // The text alternative: one row per suite run, values with the drill's verdict.

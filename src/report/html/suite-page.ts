@@ -55,7 +55,10 @@ function drillRow(d: SuiteDrill): Cell[] {
 
 export function renderSuitePage(suite: SuiteReport): string {
   const drills = tableSection('Drills', { caption: 'Verdict, duration, recovery and error budget per drill', head: ['drill', 'verdict', 'duration', 'recovery', 'error budget spent', 'why', 'report'], rows: suite.drills.map(drillRow), numeric: [2] });
-  const trend = trendCharts(suite).map(({ spec, figures }) => chartSection(spec, { figures, lead: `${suite.trend.length} suite run(s) from the suite reports beside this one; a red line marks a run in which a drill did not pass.` }));
+  const trend = trendCharts(suite).map(({ spec, figures }) => {
+    const marked = spec.marks?.length ? '; a red line marks each suite run in which a drill did not pass' : '';
+    return chartSection(spec, { figures, lead: `${suite.trend.length} suite run(s), from the suite reports beside this one${marked}.` });
+  });
   return renderHtmlPage({
     title: `Monthly drills · ${suite.verdict.toUpperCase()} · drill`,
     heading: `Monthly drills · release ${suite.release}`,

@@ -21,7 +21,13 @@ interface TrendMeasure {
 }
 
 const MEASURES: TrendMeasure[] = [
-  { id: 'chart-trend-recovery', title: 'Longest recovery per drill, by suite run', y: { label: 'ms' }, value: (d) => d.recoveryMs, text: (d) => formatSeconds(d.recoveryMs) },
+  {
+    id: 'chart-trend-recovery',
+    title: 'Longest recovery per drill, by suite run',
+    y: { label: 's' },
+    value: (d) => (d.recoveryMs === null ? null : d.recoveryMs / 1_000),
+    text: (d) => formatSeconds(d.recoveryMs),
+  },
   {
     id: 'chart-trend-budget',
     title: 'Error budget spent per drill, by suite run',
