@@ -84,7 +84,7 @@ async function checkSuitePage(reports: string, suite: SuiteReport): Promise<void
         expect(budget!.data[i]![run]).toBe(five(point.drills[name]!.budgetConsumed! * 100));
       }),
     );
-    const links = await page.$$eval('a.drill-report', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page.$$eval('a.drill-report', (as) => as.map((a) => (a as unknown as { href: string }).href));
     expect(links).toHaveLength(2);
     for (const link of links) expect(existsSync(fileURLToPath(link)), link).toBe(true);
     mkdirSync(artifacts, { recursive: true });
