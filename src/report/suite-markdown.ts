@@ -1,9 +1,6 @@
 /** The suite report for people: the verdict, one line per drill, then the trend of each drill across suites. */
-import { formatNumber } from './format.ts';
+import { formatSeconds as seconds, formatShare as share } from './format.ts';
 import type { SuiteReport } from './suite-report.ts';
-
-const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${formatNumber(ms / 1_000)} s`);
-const share = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${formatNumber(value * 100)} %`);
 
 export function renderSuiteMarkdown(suite: SuiteReport): string {
   const lines = [

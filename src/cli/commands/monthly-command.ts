@@ -5,7 +5,7 @@ import { createLogger, type LogLevel } from '../../common/logger.ts';
 import { runtimeOption, type Command } from '../commands.ts';
 import { withRunSignals } from '../run-signals.ts';
 
-export const monthlyUsage = `  drill monthly [options]          run every playbook in drills/ one after the other; write reports/monthly/suite-<id>.{json,md} with the trend
+export const monthlyUsage = `  drill monthly [options]          run every playbook in drills/ one after the other; write reports/monthly/suite-<id>.{json,md,html} with the trend
       --drills a,b                 only these drills (file names without .yaml), in this order
       --dir DIR                    the playbooks' folder (default drills)
       --release R                  the release under test, for every drill

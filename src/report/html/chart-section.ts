@@ -23,6 +23,8 @@ export function formatAxisValue(axis: ChartAxis, value: number): string {
       return `p${formatNumber(100 * (1 - 1 / value))}`;
     case 'percent':
       return `${formatNumber(value)} %`;
+    case 'integer':
+      return String(Math.round(value));
     default:
       return formatNumber(value);
   }

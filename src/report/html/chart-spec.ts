@@ -24,8 +24,8 @@ export interface ChartSeries {
 
 export interface ChartAxis {
   label: string;
-  /** `seconds` (offset from the load start), `percentile` (x = 1 / (1 − q)), or a plain number. */
-  format?: 'seconds' | 'percentile' | 'number' | 'percent';
+  /** `seconds` (offset from the load start), `percentile` (x = 1 / (1 − q)), `integer` (counted things: ticks only at whole numbers), or a plain number. */
+  format?: 'seconds' | 'percentile' | 'number' | 'percent' | 'integer';
   log?: boolean;
   /** Lowest value shown (default: from the data; 0 for linear y axes). */
   min?: number;

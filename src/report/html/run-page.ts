@@ -11,7 +11,7 @@ import { distributionChart } from './latency-distribution.ts';
 import { latencyChart, loadChart, stackCharts } from './run-charts.ts';
 import { errorsSection, servicesSection, stepsSection, thresholdsSection, timelineSection } from './run-tables.ts';
 import { verdictSection } from './run-verdict.ts';
-import { formatNumber } from '../format.ts';
+import { formatNumber, formatUtc } from '../format.ts';
 
 const TIME_LEAD = 'Hatched bands are fault windows as injected and cleared; tinted bands run from a drill step to its recovery; the strip above names the phases.';
 
@@ -19,7 +19,7 @@ function facts(report: Report): [string, string | ReturnType<typeof raw>][] {
   const load = report.load;
   return [
     ['run', raw(`<code>${escapeHtml(report.runId)}</code>`)],
-    ['started', new Date(report.startedAtMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
+    ['started', formatUtc(report.startedAtMs)],
     ['length', `${formatNumber((report.endedAtMs - report.startedAtMs) / 1_000)} s`],
     ['release', report.release],
     ['runtime', report.runtime],

@@ -27,6 +27,8 @@
       }
       case 'percent':
         return formatNumber(v) + ' %';
+      case 'integer':
+        return String(Math.round(v));
       default:
         return Math.abs(v) >= 10_000 ? (v / 1000).toFixed(0) + 'k' : String(+(+v).toPrecision(4));
     }
@@ -53,6 +55,8 @@
       },
       size: 56,
     };
+    // Counted things (suite runs) get ticks at whole numbers only.
+    if (axis.format === 'integer') base.incrs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
     return Object.assign(base, extra || {});
   }
 
