@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../common/logger.ts';
 import { fixtureArgv } from './fixture-command.ts';
 import { tailOfLog } from './log-tail.ts';
 import { processUsage } from './process-info.ts';
+import { redisServerArgv } from './redis-server.ts';
 import { waitForReadiness } from './readiness.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type {
@@ -92,6 +93,8 @@ export class ProcessRuntime implements Runtime {
         return fixtureArgv(plan.source.fixture);
       case 'command':
         return plan.source.argv;
+      case 'server':
+        return redisServerArgv(plan);
       default:
         throw new ServiceError(`the process runtime cannot start ${plan.name} from ${plan.source.type}; use runtime: ${plan.source.type === 'image' ? 'docker' : 'external'}`);
     }

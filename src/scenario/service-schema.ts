@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 
-export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
+export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host', 'redis'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
 const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' }).transform(String);

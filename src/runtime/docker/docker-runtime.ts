@@ -85,6 +85,11 @@ export class DockerRuntime implements Runtime {
   /** The image of a plan; a fixture image must have been built (there may be no registry to pull it from). */
   private async imageFor(plan: ServicePlan): Promise<string> {
     const image = imageOfPlan(plan);
+    if (plan.source.type === 'server') {
+      throw new ServiceError(
+        `the docker runtime cannot start ${plan.name} (a ${plan.source.server} service) yet: no redis image is built for it. Use runtime: process, or give the service an image you have.`,
+      );
+    }
     if (!image) {
       throw new ServiceError(
         `the docker runtime cannot start ${plan.name} from ${plan.source.type}; give it a fixture or an image, or use runtime: process`,
