@@ -1,0 +1,110 @@
+/**
+ * The bot's STORAGE_TYPE=redis on a real redis-server started by the process runtime (service kind `redis`):
+ * DLQ records land in Redis under DLQ_NAME, two replicas share one DLQ, a restarted replica finds the depth it
+ * left, and teardown leaves no redis-server behind.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSameProcessAlive } from '../../src/runtime/process-info.ts';
+import { ProcessRuntime } from '../../src/runtime/process-runtime.ts';
+import { RunRegistry } from '../../src/runtime/run-registry.ts';
+import { planStack } from '../../src/runtime/stack-plan.ts';
+import { RunningStack } from '../../src/runtime/stack.ts';
+import { parseScenario } from '../../src/scenario/scenario-loader.ts';
+import type { BotDlqStatus } from '../../src/wire/signal.ts';
+import { startDrill } from '../helpers/drill-cli.ts';
+
+const DLQ = 'drill_redis_dlq';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startRedisStack() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-redis-'));
+  const text = readFileSync('scenarios/signal-redis-replicas.yaml', 'utf8').replaceAll('STORAGE_TYPE: redis', `STORAGE_TYPE: redis, DLQ_NAME: ${DLQ}`);
+  const { scenario } = parseScenario(text, 'signal-redis-replicas.yaml');
+  const registry = RunRegistry.open('redis-test', 'test', path.join(dir, 'state'));
+  const stack = await RunningStack.start(new ProcessRuntime(registry), await planStack(scenario, path.join(dir, 'run')));
+  cleanups.push(async () => {
+    await stack.teardown();
+    registry.close();
+  });
+  const redisAt = stack.running('redis').address('redis');
+  const client = createClient({ socket: { host: redisAt.host, port: redisAt.port } });
+  await client.connect();
+  cleanups.push(async () => {
+    if (client.isOpen) await client.close();
+  });
+  const bridge = `http://127.0.0.1:${stack.running('bridge').address('control').port}`;
+  const dlqOf = async (bot: string) => {
+    const response = await fetch(`http://127.0.0.1:${stack.running(bot).address('health').port}/dlq`);
+    return ((await response.json()) as BotDlqStatus).depth;
+  };
+  return { stack, client, bridge, dlqOf, account: scenario.workload.type === 'signal' ? scenario.workload.account : '' };
+}
+
+function connectError(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+async function control(url: string, method: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status, await response.text()).toBe(200);
+}
+
+describe('STORAGE_TYPE=redis on a real redis-server', () => {
+  it('two replicas share one DLQ in Redis, it survives a replica restart, and teardown leaves no redis-server', async () => {
+    const { stack, client, bridge, dlqOf, account } = await startRedisStack();
+    const redisPid = stack.running('redis').pid!;
+    expect(await client.ping()).toBe('PONG');
+    expect(stack.running('bot-a').plan.env).toMatchObject({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(stack.running('redis').address('redis').port) });
+
+    // Every send fails with a 400: each replica (the bridge fans each frame out to both) parks each message in the DLQ.
+    await control(`${bridge}/_drill/faults`, 'PUT', { recipientFailures: { share: 1, reason: 'UNREGISTERED_FAILURE' } });
+    const messages = [1, 2].map((n) => ({ source: `+1555000100${n}`, timestamp: Date.now() + n, message: '!ping' }));
+    await expect.poll(async () => {
+      const stats = (await (await fetch(`${bridge}/_drill/stats`)).json()) as { subscribers: number };
+      return stats.subscribers;
+    }, { timeout: 15_000 }).toBe(2);
+    await control(`${bridge}/_drill/inject`, 'POST', { account, messages });
+
+    await expect.poll(() => client.lLen(DLQ), { timeout: 15_000 }).toBe(4);
+    const records = (await client.lRange(DLQ, 0, -1)).map((r) => JSON.parse(r) as { payload: { reason: string; metadata: { source: string } }; retry_count: number });
+    expect(records.map((r) => r.payload.reason)).toEqual(Array(4).fill(records[0]!.payload.reason));
+    expect(records.map((r) => r.payload.metadata.source).sort()).toEqual([...messages, ...messages].map((m) => m.source).sort());
+    // One shared list: each replica reports the depth of both.
+    expect(await dlqOf('bot-a')).toBe(4);
+    expect(await dlqOf('bot-b')).toBe(4);
+
+    await stack.restart('bot-a');
+    expect(await dlqOf('bot-a')).toBe(4);
+    expect(await client.lLen(DLQ)).toBe(4);
+
+    const redisAt = stack.running('redis').address('redis');
+    await client.close();
+    await stack.teardown();
+    expect(isSameProcessAlive(redisPid)).toBe(false);
+    expect(await connectError(redisAt.host, redisAt.port)).toBe('ECONNREFUSED');
+  }, 90_000);
+});
+
+describe('drill doctor', () => {
+  it('reports the redis-server binary and its version', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-doctor-'));
+    const drill = startDrill(['doctor'], { DRILL_STATE_DIR: path.join(dir, 'state') });
+    await drill.exit;
+    expect(drill.output()).toMatch(/redis-server.*\d+\.\d+\.\d+ at \/\S*redis-server/);
+  }, 60_000);
+});
