@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../common/logger.ts';
 import { fixtureArgv } from './fixture-command.ts';
 import { tailOfLog } from './log-tail.ts';
 import { processUsage } from './process-info.ts';
-import { redisServerArgv } from './redis-server.ts';
+import { findRedisServer, redisServerArgv } from './redis-server.ts';
 import { waitForReadiness } from './readiness.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type {
@@ -94,7 +94,7 @@ export class ProcessRuntime implements Runtime {
       case 'command':
         return plan.source.argv;
       case 'server':
-        return redisServerArgv(plan);
+        return redisServerArgv(plan, findRedisServer());
       default:
         throw new ServiceError(`the process runtime cannot start ${plan.name} from ${plan.source.type}; use runtime: ${plan.source.type === 'image' ? 'docker' : 'external'}`);
     }

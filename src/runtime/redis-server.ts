@@ -24,8 +24,8 @@ export function findRedisServer(searchPath = process.env['PATH'] ?? ''): string 
   return existsSync(FALLBACK_PATH) ? FALLBACK_PATH : undefined;
 }
 
-/** argv of a plan's redis-server: loopback only, foreground, log on stdout, data in the service folder. */
-export function redisServerArgv(plan: ServicePlan, binary = findRedisServer()): string[] {
+/** argv of a plan's redis-server (`binary`, from findRedisServer): loopback only, foreground, log on stdout, data in the service folder. */
+export function redisServerArgv(plan: ServicePlan, binary: string | undefined): string[] {
   if (!binary) throw new ServiceError(`${plan.name}: redis-server is not installed; install it with \`${REDIS_INSTALL_HINT}\` (see \`drill doctor\`)`);
   const binding = plan.ports['redis'];
   if (!binding) throw new ServiceError(`${plan.name}: a redis service needs its "redis" port`);
@@ -64,7 +64,12 @@ export function pingRedis(binding: PortBinding, timeoutMs: number): Promise<void
 }
 
 /** `drill doctor`'s line on redis-server. A warning, not a failure: only scenarios with a `redis` service need it. */
-export function checkRedisServer(binary = findRedisServer()): DoctorCheck {
+export function checkRedisServer(): DoctorCheck {
+  return describeRedisServer(findRedisServer());
+}
+
+/** The doctor line for this binary, or for none. */
+export function describeRedisServer(binary: string | undefined): DoctorCheck {
   if (!binary)
     return { name: 'redis-server', status: 'warn', detail: 'missing: scenarios with a redis service cannot start', fix: REDIS_INSTALL_HINT };
   const version = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5_000 });
