@@ -67,7 +67,8 @@ export class FaultLayer {
       probePath: (link) => {
         const readiness = plans(link.to).readiness;
         const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;
-        return carriesProbe ? readiness.path : undefined;
+        // A Redis port answers no HTTP (it drops the connection), so its faults are verified by read-back.
+        return carriesProbe && readiness.protocol !== 'redis' ? readiness.path : undefined;
       },
     });
     await this.timelineRunner.measureBaselines();
