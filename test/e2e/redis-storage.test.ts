@@ -3,7 +3,7 @@
  * DLQ records land in Redis under DLQ_NAME, two replicas share one DLQ, a restarted replica finds the depth it
  * left, and teardown leaves no redis-server behind.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -15,9 +15,8 @@ import { RunRegistry } from '../../src/runtime/run-registry.ts';
 import { planStack } from '../../src/runtime/stack-plan.ts';
 import { RunningStack } from '../../src/runtime/stack.ts';
 import { parseScenario } from '../../src/scenario/scenario-loader.ts';
-import { reportSchema } from '../../src/report/report-schema.ts';
 import type { BotDlqStatus } from '../../src/wire/signal.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runScenarioFile, startDrill } from '../helpers/drill-cli.ts';
 
 const DLQ = 'drill_redis_dlq';
 const cleanups: (() => Promise<void>)[] = [];
@@ -122,11 +121,8 @@ describe('a fault on the bot -> redis link', () => {
   it('goes through the proxy the bot reaches Redis at, and slows the replies while it lasts', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-redis-fault-'));
     writeFileSync(path.join(dir, 's.yaml'), faultScenario);
-    const drill = startDrill(['run', path.join(dir, 's.yaml'), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: path.join(dir, 'state') });
-    const { code } = await drill.exit;
-    expect(code, drill.output()).toBe(0);
-    const [runId] = readdirSync(path.join(dir, 'reports'));
-    const report = reportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'reports', runId!, 'report.json'), 'utf8')));
+    const { code, report, output } = await runScenarioFile(path.join(dir, 's.yaml'));
+    expect(code, output).toBe(0);
     const p50 = (name: string) => report.phases.find((p) => p.name === name)!.slis.reply_latency!.percentiles!.p50!;
     // Every processed message writes a checkpoint through the link; storage calls block the bot, so replies queue.
     expect(p50('fault-0-latency')).toBeGreaterThan(p50('baseline') + 150);
