@@ -24,9 +24,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startRedisStack() {
+async function startRedisStack(redisEnv = '') {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-redis-'));
-  const text = readFileSync('scenarios/signal-redis-replicas.yaml', 'utf8').replaceAll('STORAGE_TYPE: redis', `STORAGE_TYPE: redis, DLQ_NAME: ${DLQ}`);
+  const text = readFileSync('scenarios/signal-redis-replicas.yaml', 'utf8')
+    .replaceAll('STORAGE_TYPE: redis', `STORAGE_TYPE: redis, DLQ_NAME: ${DLQ}`)
+    .replace('    kind: redis\n', `    kind: redis\n${redisEnv ? `    env: ${redisEnv}\n` : ''}`);
   const { scenario } = parseScenario(text, 'signal-redis-replicas.yaml');
   const registry = RunRegistry.open('redis-test', 'test', path.join(dir, 'state'));
   const stack = await RunningStack.start(new ProcessRuntime(registry), await planStack(scenario, path.join(dir, 'run')));
@@ -36,6 +38,7 @@ async function startRedisStack() {
   });
   const redisAt = stack.running('redis').address('redis');
   const client = createClient({ socket: { host: redisAt.host, port: redisAt.port } });
+  client.on('error', () => undefined); // a Redis restart drops the connection; the client reconnects
   await client.connect();
   cleanups.push(async () => {
     if (client.isOpen) await client.close();
@@ -45,7 +48,23 @@ async function startRedisStack() {
     const response = await fetch(`http://127.0.0.1:${stack.running(bot).address('health').port}/dlq`);
     return ((await response.json()) as BotDlqStatus).depth;
   };
-  return { stack, client, bridge, dlqOf, account: scenario.workload.type === 'signal' ? scenario.workload.account : '' };
+  const account = scenario.workload.type === 'signal' ? scenario.workload.account : '';
+  return { stack, client, bridge, dlqOf, account };
+}
+
+type RedisStack = Awaited<ReturnType<typeof startRedisStack>>;
+
+/** Every send fails with a 400: each replica (the bridge fans each frame out to both) parks each of 2 messages in the DLQ. */
+async function parkTwoMessagesOnBothReplicas({ client, bridge, account }: RedisStack) {
+  await control(`${bridge}/_drill/faults`, 'PUT', { recipientFailures: { share: 1, reason: 'UNREGISTERED_FAILURE' } });
+  const messages = [1, 2].map((n) => ({ source: `+1555000100${n}`, timestamp: Date.now() + n, message: '!ping' }));
+  await expect.poll(async () => {
+    const stats = (await (await fetch(`${bridge}/_drill/stats`)).json()) as { subscribers: number };
+    return stats.subscribers;
+  }, { timeout: 15_000 }).toBe(2);
+  await control(`${bridge}/_drill/inject`, 'POST', { account, messages });
+  await expect.poll(() => client.lLen(DLQ), { timeout: 15_000 }).toBe(4);
+  return messages;
 }
 
 function connectError(host: string, port: number): Promise<string> {
@@ -66,21 +85,13 @@ async function control(url: string, method: string, body: unknown): Promise<void
 
 describe('STORAGE_TYPE=redis on a real redis-server', () => {
   it('two replicas share one DLQ in Redis, it survives a replica restart, and teardown leaves no redis-server', async () => {
-    const { stack, client, bridge, dlqOf, account } = await startRedisStack();
+    const redisStack = await startRedisStack();
+    const { stack, client, dlqOf } = redisStack;
     const redisPid = stack.running('redis').pid!;
     expect(await client.ping()).toBe('PONG');
     expect(stack.running('bot-a').plan.env).toMatchObject({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(stack.running('redis').address('redis').port) });
 
-    // Every send fails with a 400: each replica (the bridge fans each frame out to both) parks each message in the DLQ.
-    await control(`${bridge}/_drill/faults`, 'PUT', { recipientFailures: { share: 1, reason: 'UNREGISTERED_FAILURE' } });
-    const messages = [1, 2].map((n) => ({ source: `+1555000100${n}`, timestamp: Date.now() + n, message: '!ping' }));
-    await expect.poll(async () => {
-      const stats = (await (await fetch(`${bridge}/_drill/stats`)).json()) as { subscribers: number };
-      return stats.subscribers;
-    }, { timeout: 15_000 }).toBe(2);
-    await control(`${bridge}/_drill/inject`, 'POST', { account, messages });
-
-    await expect.poll(() => client.lLen(DLQ), { timeout: 15_000 }).toBe(4);
+    const messages = await parkTwoMessagesOnBothReplicas(redisStack);
     const records = (await client.lRange(DLQ, 0, -1)).map((r) => JSON.parse(r) as { payload: { reason: string; metadata: { source: string } }; retry_count: number });
     expect(records.map((r) => r.payload.reason)).toEqual(Array(4).fill(records[0]!.payload.reason));
     expect(records.map((r) => r.payload.metadata.source).sort()).toEqual([...messages, ...messages].map((m) => m.source).sort());
@@ -92,11 +103,26 @@ describe('STORAGE_TYPE=redis on a real redis-server', () => {
     expect(await dlqOf('bot-a')).toBe(4);
     expect(await client.lLen(DLQ)).toBe(4);
 
+    // Without persistence (the default) a restarted Redis is empty, and the replicas, reconnected, say so.
+    await stack.restart('redis');
+    await expect.poll(() => client.lLen(DLQ), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => dlqOf('bot-b'), { timeout: 10_000 }).toBe(0);
+
     const redisAt = stack.running('redis').address('redis');
     await client.close();
     await stack.teardown();
     expect(isSameProcessAlive(redisPid)).toBe(false);
     expect(await connectError(redisAt.host, redisAt.port)).toBe('ECONNREFUSED');
+  }, 90_000);
+
+  it('with REDIS_APPENDONLY=yes the DLQ survives a Redis restart, and the replicas reconnect to it', async () => {
+    const redisStack = await startRedisStack('{ REDIS_APPENDONLY: "yes" }');
+    const { stack, client, dlqOf } = redisStack;
+    await parkTwoMessagesOnBothReplicas(redisStack);
+    await stack.restart('redis');
+    await expect.poll(() => client.lLen(DLQ), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => dlqOf('bot-a'), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => dlqOf('bot-b'), { timeout: 10_000 }).toBe(4);
   }, 90_000);
 });
 
