@@ -13,6 +13,7 @@ import { fixtureImage, offlineBaseImage } from './docker-names.ts';
 import { DEFAULT_BASE_IMAGE } from './fixture-images.ts';
 import { imageExists } from './offline-base-image.ts';
 import { checkRedisServer } from '../redis-server.ts';
+import { checkRedisImage } from './redis-image.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -50,6 +51,7 @@ export async function diagnoseDocker(): Promise<DoctorCheck[]> {
   const api = engine.client.container.dockerode;
   checks.push(await checkBase(api));
   for (const fixture of fixtureNames()) checks.push(await checkFixtureImages(api, fixture));
+  checks.push(await checkRedisImage(api));
   return checks;
 }
 

@@ -12,6 +12,7 @@ import { ServiceError } from '../../common/errors.ts';
 import { silentLogger, type Logger } from '../../common/logger.ts';
 import { findRedisServer, REDIS_INSTALL_HINT } from '../redis-server.ts';
 import type { DockerApi } from './docker-engine.ts';
+import type { DoctorCheck } from './docker-doctor.ts';
 import { copyInto, imageExists, importTree, librariesOf } from './offline-base-image.ts';
 
 /** Where redis-server sits in the image; its name decides its mode (the package's binary is redis-check-rdb). */
@@ -49,4 +50,14 @@ export async function ensureRedisImage(api: DockerApi, logger: Logger = silentLo
   }
   logger.info(`Made ${image}`);
   return image;
+}
+
+/** `drill doctor`'s line on the redis image: present, or made on first use (a warning when it cannot be). */
+export async function checkRedisImage(api: DockerApi): Promise<DoctorCheck> {
+  const binary = findRedisServer();
+  if (!binary) return { name: 'redis image', status: 'warn', detail: 'cannot be made: redis-server is missing', fix: REDIS_INSTALL_HINT };
+  const image = redisImageName(binary);
+  return (await imageExists(api, image))
+    ? { name: 'redis image', status: 'ok', detail: `${image} present` }
+    : { name: 'redis image', status: 'ok', detail: `${image} is made from ${binary} when a redis service first starts` };
 }
