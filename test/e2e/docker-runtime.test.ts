@@ -15,12 +15,14 @@ import { createClient } from 'redis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/common/errors.ts';
 import { containersOfRun, dockerContainerRemover, removeOwnContainersSync } from '../../src/runtime/docker/container-remover.ts';
-import { probeDockerEngine } from '../../src/runtime/docker/docker-engine.ts';
+import { probeDockerEngine, tolerating } from '../../src/runtime/docker/docker-engine.ts';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.ts';
 import { buildFixtureImages } from '../../src/runtime/docker/fixture-images.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { reapDeadRuns, RunRegistry, type RunRecord } from '../../src/runtime/run-registry.ts';
 import type { ServicePlan, ServiceSource } from '../../src/runtime/runtime.ts';
+import { redisImageName } from '../../src/runtime/docker/redis-image.ts';
+import { findRedisServer } from '../../src/runtime/redis-server.ts';
 import { planStack } from '../../src/runtime/stack-plan.ts';
 import { parseScenario } from '../../src/scenario/scenario-loader.ts';
 import { startDrill } from '../helpers/drill-cli.ts';
@@ -241,6 +243,8 @@ workload: { type: http, target: bridge.http, path: /v1/health }
     const { dir, runtime } = setup(runId);
     const { scenario } = parseScenario(readFileSync('scenarios/signal-redis-replicas.yaml', 'utf8'), 'signal-redis-replicas.yaml');
     const plan = (await planStack(scenario, path.join(dir, 'run'))).find((p) => p.name === 'redis')!;
+    // Made again from this machine's redis-server (unless a container of another run uses it right now).
+    await tolerating([404, 409], () => api!.getImage(redisImageName(findRedisServer()!)).remove());
     const running = await runtime.start(plan);
     const [id] = await containersOfRun(api!, runId);
     expect((await api!.getContainer(id!).inspect()).Config.Image).toMatch(/^drill\/redis:\d+\.\d+\.\d+$/);
