@@ -23,6 +23,12 @@ describe('expandTemplate', () => {
     expect('error' in expandTemplate('${nope}', values)).toBe(true);
   });
 
+  it('gives the host or the port of a link alone', () => {
+    expect(expandTemplate('${links.bridge.http.host} ${links.bridge.http.port}', values)).toEqual({ value: '127.0.0.1 9001' });
+    expect(expandTemplate('${target.redis.port}', { ...values, target: { redis: '[::1]:6390' } })).toEqual({ value: '6390' });
+    expect('error' in expandTemplate('${links.bridge.http.scheme}', values)).toBe(true);
+  });
+
   it('leaves text without templates alone', () => {
     expect(expandTemplate('plain $HOME value', values)).toEqual({ value: 'plain $HOME value' });
   });

@@ -2,7 +2,8 @@
  * Expands `${...}` templates in service env values and command arguments:
  * `${ports.NAME}` (this service's port number), `${links.SERVICE.PORT}` (host:port at which this service reaches
  * SERVICE's named port, through the fault proxy when the link is proxied), `${target.PORT}` (the same for the
- * target of the link being applied), `${release}`, `${dataDir}`, `${service}`.
+ * target of the link being applied), `${release}`, `${dataDir}`, `${service}`. A `.host` or `.port` suffix on a
+ * link or target (`${links.redis.redis.port}`) gives that part of the host:port alone.
  */
 export interface TemplateValues {
   ports: Record<string, number>;
@@ -32,8 +33,10 @@ function resolve(parts: string[], values: TemplateValues): string | undefined {
     case 'ports':
       return parts.length === 2 && values.ports[a!] !== undefined ? String(values.ports[a!]) : undefined;
     case 'links':
+      if (parts.length === 4) return partOf(values.links[a!]?.[b!], parts[3]!);
       return parts.length === 3 ? values.links[a!]?.[b!] : undefined;
     case 'target':
+      if (parts.length === 3) return partOf(values.target?.[a!], b!);
       return parts.length === 2 ? values.target?.[a!] : undefined;
     case 'release':
     case 'dataDir':
@@ -42,6 +45,14 @@ function resolve(parts: string[], values: TemplateValues): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** `host` or `port` of a `host:port` (an IPv6 host keeps its colons). */
+function partOf(hostPort: string | undefined, part: string): string | undefined {
+  const colon = hostPort?.lastIndexOf(':') ?? -1;
+  if (hostPort === undefined || colon < 0) return undefined;
+  if (part === 'host') return hostPort.slice(0, colon);
+  return part === 'port' ? hostPort.slice(colon + 1) : undefined;
 }
 
 function explain(parts: string[], values: TemplateValues): string {

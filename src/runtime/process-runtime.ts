@@ -13,6 +13,7 @@ import { execInFolder } from './command-exec.ts';
 import { fixtureArgv } from './fixture-command.ts';
 import { tailOfLog } from './log-tail.ts';
 import { processUsage } from './process-info.ts';
+import { findRedisServer, redisServerArgv } from './redis-server.ts';
 import { waitForReadiness } from './readiness.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type {
@@ -94,6 +95,8 @@ export class ProcessRuntime implements Runtime {
         return fixtureArgv(plan.source.fixture);
       case 'command':
         return plan.source.argv;
+      case 'server':
+        return redisServerArgv(plan, findRedisServer());
       default:
         throw new ServiceError(`the process runtime cannot start ${plan.name} from ${plan.source.type}; use runtime: ${plan.source.type === 'image' ? 'docker' : 'external'}`);
     }

@@ -21,13 +21,17 @@ export type ServiceSource =
   | { type: 'fixture'; fixture: string }
   | { type: 'command'; argv: string[]; cwd?: string }
   | { type: 'image'; image: string }
+  /** A real server program drill knows how to start (see redis-server.ts). */
+  | { type: 'server'; server: 'redis' }
   | { type: 'external'; url: string };
 
 export interface ReadinessProbe {
   /** Named port of the service the probe targets. */
   port: string;
-  /** HTTP path; 2xx means ready. */
+  /** HTTP path; 2xx means ready. Unused by a `redis` probe. */
   path: string;
+  /** `http` (default): GET `path` answers 2xx; `redis`: a PING answers +PONG. */
+  protocol?: 'http' | 'redis';
   timeoutMs: number;
   intervalMs: number;
 }

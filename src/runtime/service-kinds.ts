@@ -19,7 +19,7 @@ export interface KindDefinition {
   ports: Record<string, KindPort>;
   /** Port a link to this kind carries by default. */
   mainPort: string;
-  readiness: { port: string; path: string } | undefined;
+  readiness: { port: string; path: string; protocol?: 'http' | 'redis' } | undefined;
   /** Env every service of this kind gets (the scenario's env overrides it). */
   env?: Record<string, string>;
   /** Env a fixture of this kind gets when it links to a service of another kind. */
@@ -47,6 +47,8 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     readiness: { port: 'health', path: '/live' },
     linkEnv: {
       bridge: { SIGNAL_SERVICE_URL: 'ws://${target.http}', SIGNAL_API_URL: 'http://${target.http}' },
+      // The address only: the scenario chooses `STORAGE_TYPE=redis`.
+      redis: { REDIS_HOST: '${target.redis.host}', REDIS_PORT: '${target.redis.port}' },
     },
   },
   gateway: {
@@ -100,5 +102,13 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     // The host signs up under its service name, so sessions can address it by name.
     env: { WAVRY_HOST_USERNAME: '${service}', WAVRY_HOST_EMAIL: '${service}@hosts.drill.test', WAVRY_HOST_PASSWORD: 'drill-host-${service}-password' },
     linkEnv: { gateway: { WAVRY_GATEWAY_URL: 'ws://${target.http}/ws' } },
+  },
+  // A real redis-server (see redis-server.ts), not a fixture: no persistence unless the scenario's env asks.
+  redis: {
+    ports: { redis: { protocol: 'tcp' } },
+    mainPort: 'redis',
+    readiness: { port: 'redis', path: '', protocol: 'redis' },
+    env: { REDIS_APPENDONLY: 'no', REDIS_SAVE: '' },
+    linkEnv: {},
   },
 };

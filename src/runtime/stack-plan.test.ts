@@ -46,3 +46,37 @@ describe('planStack', () => {
     expect(bot!.env.SIGNAL_API_URL).toBe('http://127.0.0.1:40001');
   });
 });
+
+describe('planStack with a redis service', () => {
+  const { scenario: withRedis } = parseScenario(
+    `name: plan-redis
+release: 1.4.0
+services:
+  bridge: { kind: bridge, release: "0.100" }
+  redis: { kind: redis, env: { REDIS_APPENDONLY: "yes" } }
+  bot: { kind: bot, env: { STORAGE_TYPE: redis } }
+links:
+  - { from: bot, to: bridge }
+  - { from: bot, to: redis }
+load: { executor: constant-arrival-rate, rate: 1, duration: 1s }
+workload: { type: signal, bridge: bridge, bots: [bot] }
+`,
+    'plan-redis.yaml',
+  );
+
+  it('starts redis-server (no fixture) with a PING probe, and gives a linked bot its host and port', async () => {
+    const plans = await planStack(withRedis, '/tmp/run');
+    const redis = plans.find((p) => p.name === 'redis')!;
+    const bot = plans.find((p) => p.name === 'bot')!;
+    expect(redis.source).toEqual({ type: 'server', server: 'redis' });
+    expect(redis.readiness).toMatchObject({ port: 'redis', protocol: 'redis' });
+    expect(redis.env).toMatchObject({ REDIS_APPENDONLY: 'yes', REDIS_SAVE: '' });
+    expect(bot.env).toMatchObject({ STORAGE_TYPE: 'redis', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.ports.redis!.port) });
+  });
+
+  it('points the bot at the fault proxy when the redis link is routed through it', async () => {
+    const router: LinkRouter = { route: async (link, target) => (link.to === 'redis' ? { ...target, port: 41_000 } : target) };
+    const bot = (await planStack(withRedis, '/tmp/run', router)).find((p) => p.name === 'bot')!;
+    expect(bot.env.REDIS_PORT).toBe('41000');
+  });
+});

@@ -56,6 +56,7 @@ function sourceOf(service: ServiceSpec): ServiceSource {
   if (service.command) return { type: 'command', argv: service.command, ...(service.cwd ? { cwd: service.cwd } : {}) };
   if (service.image) return { type: 'image', image: service.image };
   if (service.url) return { type: 'external', url: service.url };
+  if (service.kind === 'redis' && !service.fixture) return { type: 'server', server: 'redis' };
   return { type: 'fixture', fixture: service.fixture ?? service.kind };
 }
 
@@ -161,7 +162,9 @@ function readinessOf(service: ServiceSpec): ServicePlan['readiness'] {
   const defaults = serviceKindCatalog[service.kind].readiness;
   const port = service.readiness?.port ?? defaults?.port;
   const probePath = service.readiness?.path ?? defaults?.path;
-  if (!port || !probePath) return undefined;
+  const protocol = service.readiness?.path ? 'http' : (defaults?.protocol ?? 'http');
+  if (!port || (!probePath && protocol === 'http')) return undefined;
   if (service.command && !service.readiness) return undefined;
-  return { port, path: probePath, timeoutMs: service.readiness?.timeout ?? 20_000, intervalMs: service.readiness?.interval ?? 100 };
+  const timing = { timeoutMs: service.readiness?.timeout ?? 20_000, intervalMs: service.readiness?.interval ?? 100 };
+  return { port, path: probePath ?? '', ...(protocol === 'redis' ? { protocol } : {}), ...timing };
 }

@@ -263,6 +263,7 @@ function checkFixtures(scenario: ScenarioParts, context: RuleContext): RuleIssue
   const issues: RuleIssue[] = [];
   for (const [name, service] of Object.entries(scenario.services ?? {})) {
     if (!service || service.command || service.image || service.url) continue;
+    if (service.kind === 'redis' && !service.fixture) continue; // a real redis-server: no fixture, no release profiles
     const fixture = service.fixture ?? service.kind;
     const releases = context.fixtureReleases(fixture);
     const release = service.release ?? scenario.release;

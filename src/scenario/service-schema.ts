@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 
-export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host'] as const;
+export const serviceKinds = ['bridge', 'bot', 'gateway', 'master', 'relay', 'host', 'redis'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
 /** A process cannot receive a NUL inside an argument or an environment variable: the C string ends there. */

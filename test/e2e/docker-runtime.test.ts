@@ -1,24 +1,30 @@
 /**
  * The docker runtime against a real Docker engine: a fixture container started through testcontainers with host
  * networking, probed on its loopback port, restarted on the same port with another release (another image tag),
- * paused and resumed, stopped; a start that fails; and the reaper removing the containers of a harness killed
- * with SIGKILL. Needs a Docker engine (`sudo scripts/setup-docker.sh`); without one the tests are reported as
- * skipped with the reason, and fail instead when DRILL_REQUIRE_DOCKER=1 (CI, where the script ran first).
+ * paused and resumed, stopped; a start that fails; the reaper removing the containers of a harness killed
+ * with SIGKILL; a `redis` service on its locally made image. Needs a Docker engine (`sudo scripts/setup-docker.sh`);
+ * without one the tests are reported as skipped with the reason, and fail instead when DRILL_REQUIRE_DOCKER=1 (CI,
+ * where the script ran first).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createClient } from 'redis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/common/errors.ts';
 import { containersOfRun, dockerContainerRemover, removeOwnContainersSync } from '../../src/runtime/docker/container-remover.ts';
-import { probeDockerEngine } from '../../src/runtime/docker/docker-engine.ts';
+import { probeDockerEngine, tolerating } from '../../src/runtime/docker/docker-engine.ts';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.ts';
 import { buildFixtureImages } from '../../src/runtime/docker/fixture-images.ts';
 import { freePort } from '../../src/runtime/free-port.ts';
 import { reapDeadRuns, RunRegistry, type RunRecord } from '../../src/runtime/run-registry.ts';
 import type { ServicePlan, ServiceSource } from '../../src/runtime/runtime.ts';
+import { redisImageName } from '../../src/runtime/docker/redis-image.ts';
+import { findRedisServer } from '../../src/runtime/redis-server.ts';
+import { planStack } from '../../src/runtime/stack-plan.ts';
+import { parseScenario } from '../../src/scenario/scenario-loader.ts';
 import { startDrill } from '../helpers/drill-cli.ts';
 
 const engine = await probeDockerEngine();
@@ -231,6 +237,25 @@ workload: { type: http, target: bridge.http, path: /v1/health }
     expect(await containersOfRun(api!, runId)).toEqual([]);
     expect(readdirSync(stateDir).filter((f) => f.endsWith('.json'))).toEqual([]);
   }, 120_000);
+
+  it('runs a redis service from drill/redis:<version>, made offline from this machine\'s redis-server, and removes it on stop', async () => {
+    const runId = `docker-test-${process.pid}-redis`;
+    const { dir, runtime } = setup(runId);
+    const { scenario } = parseScenario(readFileSync('scenarios/signal-redis-replicas.yaml', 'utf8'), 'signal-redis-replicas.yaml');
+    const plan = (await planStack(scenario, path.join(dir, 'run'))).find((p) => p.name === 'redis')!;
+    // Made again from this machine's redis-server (unless a container of another run uses it right now).
+    await tolerating([404, 409], () => api!.getImage(redisImageName(findRedisServer()!)).remove());
+    const running = await runtime.start(plan);
+    const [id] = await containersOfRun(api!, runId);
+    expect((await api!.getContainer(id!).inspect()).Config.Image).toMatch(/^drill\/redis:\d+\.\d+\.\d+$/);
+    const client = createClient({ socket: { host: '127.0.0.1', port: plan.ports.redis!.port } });
+    await client.connect();
+    expect(await client.rPush('drill_dlq', ['a', 'b'])).toBe(2);
+    expect(await client.lRange('drill_dlq', 0, -1)).toEqual(['a', 'b']);
+    await client.close();
+    await running.stop();
+    expect(await containersOfRun(api!, runId)).toEqual([]);
+  }, 180_000);
 });
 
 /** A harness process: opens a run registry, starts one container through DockerRuntime, says so, then waits (at most 60 s). */

@@ -59,7 +59,7 @@ describe('scenario errors', () => {
 
   it('lists the valid choices for unknown kinds, executors settings and workload types', async () => {
     const issues = await issuesOf('unknown-kind.yaml');
-    expect(at(issues, 'services.cache.kind')).toMatchObject({ message: expect.stringContaining('expected one of bridge, bot, gateway, master, relay, host'), location: { line: 8, column: 11 } });
+    expect(at(issues, 'services.cache.kind')).toMatchObject({ message: expect.stringContaining('expected one of bridge, bot, gateway, master, relay, host, redis'), location: { line: 8, column: 11 } });
     expect(at(issues, 'load.stages')).toMatchObject({ message: expect.stringContaining('at least one stage'), location: { line: 11, column: 11 } });
     expect(at(issues, 'workload.type')).toMatchObject({ message: expect.stringContaining('signal, http'), location: { line: 13, column: 9 } });
   });

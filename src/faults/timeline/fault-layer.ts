@@ -63,7 +63,8 @@ export class FaultLayer {
     this.probePath = (link) => {
       const readiness = plans(link.to).readiness;
       const carriesProbe = readiness && plans(link.to).ports[readiness.port]?.port === link.upstream.port;
-      return carriesProbe ? readiness.path : undefined;
+      // A Redis port answers no HTTP (it drops the connection), so its faults are verified by read-back.
+      return carriesProbe && readiness.protocol !== 'redis' ? readiness.path : undefined;
     };
     this.timelineRunner = new FaultTimeline({
       faults: this.scenario.faults.timeline,

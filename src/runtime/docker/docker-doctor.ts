@@ -1,7 +1,7 @@
 /**
  * `drill doctor`: whether this machine can run scenarios with `runtime: docker`, and for everything missing the
  * command that fixes it. Checks Node, the Docker engine (endpoint, version), loopback ports and host networking,
- * the base image and the fixture images of every release.
+ * the base image and the fixture images of every release, and the redis-server of `redis` services.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -12,6 +12,8 @@ import { probeDockerEngine, type DockerApi } from './docker-engine.ts';
 import { fixtureImage, offlineBaseImage } from './docker-names.ts';
 import { DEFAULT_BASE_IMAGE } from './fixture-images.ts';
 import { imageExists } from './offline-base-image.ts';
+import { checkRedisServer } from '../redis-server.ts';
+import { checkRedisImage } from './redis-image.ts';
 
 export interface DoctorCheck {
   name: string;
@@ -23,7 +25,7 @@ export interface DoctorCheck {
 }
 
 export async function diagnoseDocker(): Promise<DoctorCheck[]> {
-  const checks = [checkNode(), await checkLoopback()];
+  const checks = [checkNode(), await checkLoopback(), checkRedisServer()];
   const engine = await probeDockerEngine();
   if (!engine.reachable) {
     checks.push({ name: 'docker', status: 'missing', detail: engine.reason, fix: 'sudo scripts/setup-docker.sh' });
@@ -49,6 +51,7 @@ export async function diagnoseDocker(): Promise<DoctorCheck[]> {
   const api = engine.client.container.dockerode;
   checks.push(await checkBase(api));
   for (const fixture of fixtureNames()) checks.push(await checkFixtureImages(api, fixture));
+  checks.push(await checkRedisImage(api));
   return checks;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The container runtime: every service runs in a Docker container on host networking, listening on the plan's
  * loopback ports itself, so links, fault proxies and probes address it exactly as a local process. Fixtures run
- * from `drill/<fixture>:<release>` (built by `drill images build`), a service with `image:` from that image.
+ * from `drill/<fixture>:<release>` (built by `drill images build`), a service with `image:` from that image, a
+ * `redis` service from `drill/redis:<version>` (made on first use from this machine's redis-server).
  *
  * Containers are started through testcontainers with its reaper off: each container is recorded in the run
  * registry the moment it exists and removed (and unrecorded) when it exits, so every exit path, and the next
@@ -32,6 +33,8 @@ import { dockerClient } from './docker-engine.ts';
 import { imageOfPlan, labelsOfPlan } from './docker-names.ts';
 import { DrillContainer } from './drill-container.ts';
 import { ReadinessWaitStrategy } from './readiness-wait-strategy.ts';
+import { redisServerArgv } from '../redis-server.ts';
+import { ensureRedisImage, REDIS_IN_IMAGE } from './redis-image.ts';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
@@ -59,7 +62,8 @@ export class DockerRuntime implements Runtime {
       .withLabels(labelsOfPlan(this.registry.runId, plan))
       .withLogConsumer((stream) => handle?.followLogs(stream))
       .withWaitStrategy(new ReadinessWaitStrategy(plan, () => handle?.exited ?? Promise.race([]), options.signal));
-    if (plan.source.type === 'fixture') this.asFixture(container, plan);
+    if (plan.source.type === 'fixture' || plan.source.type === 'server') this.asFixture(container, plan);
+    if (plan.source.type === 'server') container.withCommand(redisServerArgv(plan, REDIS_IN_IMAGE));
     try {
       await container.start();
     } catch (error) {
@@ -86,6 +90,7 @@ export class DockerRuntime implements Runtime {
 
   /** The image of a plan; a fixture image must have been built (there may be no registry to pull it from). */
   private async imageFor(plan: ServicePlan): Promise<string> {
+    if (plan.source.type === 'server') return ensureRedisImage((await dockerClient()).container.dockerode, this.logger.child('images'));
     const image = imageOfPlan(plan);
     if (!image) {
       throw new ServiceError(

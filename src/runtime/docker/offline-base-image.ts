@@ -36,7 +36,7 @@ export function parseLdd(output: string): string[] {
   return [...files];
 }
 
-function librariesOf(binary: string): string[] {
+export function librariesOf(binary: string): string[] {
   const result = spawnSync('ldd', [binary], { encoding: 'utf8', timeout: 10_000 });
   if (result.status !== 0)
     throw new InfrastructureError(
@@ -85,7 +85,7 @@ export async function imageExists(api: DockerApi, image: string): Promise<boolea
 }
 
 /** Copies a file's content (symlinks followed) to the same absolute path under `root`. */
-function copyInto(root: string, source: string, target: string): void {
+export function copyInto(root: string, source: string, target: string): void {
   const destination = path.join(root, target);
   mkdirSync(path.dirname(destination), { recursive: true });
   copyFileSync(source, destination);
@@ -93,7 +93,7 @@ function copyInto(root: string, source: string, target: string): void {
 }
 
 /** Streams `tar -c` of `root` into the engine's image import (POST /images/create?fromSrc=-). */
-async function importTree(api: DockerApi, root: string, repo: string, tag: string, changes: string[]): Promise<void> {
+export async function importTree(api: DockerApi, root: string, repo: string, tag: string, changes: string[]): Promise<void> {
   const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', '-', '.'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
