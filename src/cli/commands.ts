@@ -1,8 +1,11 @@
 /** The subcommands of `drill`, each a function of its arguments and output streams returning an exit code. */
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ExitCode, ScenarioError, UsageError } from '../common/errors.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
+import { HistoryReporter } from '../compare/history-reporter.ts';
+import { HistoryStore } from '../compare/history-store.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
@@ -10,6 +13,7 @@ import { killOwnChildren, reapDeadRuns } from '../runtime/run-registry.ts';
 import { loadScenarioFile } from '../scenario/scenario-loader.ts';
 import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
+import { compareCommands, compareUsage } from './commands/compare-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 
 export interface CommandIo {
@@ -29,10 +33,11 @@ Usage:
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
+      --release R                  the release under test instead of the scenario's (services without their own release)
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
-${dockerUsage}  drill --help
+${dockerUsage}${compareUsage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -58,7 +63,7 @@ const run: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' } },
+    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' }, release: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
   const level = values['log-level'] as LogLevel;
@@ -66,6 +71,7 @@ const run: Command = async (args, io) => {
   const loaded = await loadScenarioFile(positionals[0]!);
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
+  if (values.release !== undefined) loaded.scenario.release = values.release;
 
   const controller = new AbortController();
   let signals = 0;
@@ -96,7 +102,7 @@ const run: Command = async (args, io) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
-      reporters: [new JsonReporter(), new MarkdownReporter(), new ProgressReporter(io.stdout)],
+      reporters: [new JsonReporter(), new MarkdownReporter(), new HistoryReporter(new HistoryStore(path.resolve(io.cwd, loaded.scenario.report.dir, 'history'))), new ProgressReporter(io.stdout)],
       signal: controller.signal,
     });
     return outcome.exitCode;
@@ -141,4 +147,4 @@ const toxiproxy: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor };
+export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor, ...compareCommands };

@@ -43,7 +43,9 @@ export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[
 
 function stableValue(value: string, ports: Set<string>, runDir: string): string {
   const withoutDir = value.split(runDir).join('${runDir}');
-  return withoutDir.replace(/\d{2,5}/g, (digits, offset: number, whole: string) => {
+  // Loopback addresses carry ports drill picked for this run (services, fault proxies).
+  const withoutAddresses = withoutDir.replace(/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+/g, '$1:${port}');
+  return withoutAddresses.replace(/\d{2,5}/g, (digits, offset: number, whole: string) => {
     const before = whole[offset - 1];
     const after = whole[offset + digits.length];
     const standalone = (before === undefined || /[^\d.]/.test(before)) && (after === undefined || /[^\d.]/.test(after));
