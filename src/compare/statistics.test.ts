@@ -71,3 +71,17 @@ describe('bootstrapQuantileDifference', () => {
     expect(mannWhitneyU(base, tail).pValue).toBeGreaterThan(0.01);
   });
 });
+
+describe('betaVariate', () => {
+  it('has the mean and variance of Beta(a, b) (the k-th of n uniforms: k/(n+1))', async () => {
+    const { betaVariate } = await import('./bootstrap-quantiles.ts');
+    const { seededRandom } = await import('../common/random.ts');
+    const random = seededRandom(11);
+    const [a, b] = [95, 6];
+    const draws = Array.from({ length: 20_000 }, () => betaVariate(a, b, random));
+    const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
+    const variance = draws.reduce((s, x) => s + (x - mean) ** 2, 0) / draws.length;
+    expect(mean).toBeCloseTo(a / (a + b), 3);
+    expect(variance).toBeCloseTo((a * b) / ((a + b) ** 2 * (a + b + 1)), 4);
+  });
+});
