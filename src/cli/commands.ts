@@ -14,6 +14,7 @@ import { loadScenarioFile } from '../scenario/scenario-loader.ts';
 import { dockerContainerRemover, removeOwnContainersSync } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { compareCommands, compareUsage } from './commands/compare-commands.ts';
+import { gateCommands, gateUsage } from './commands/gate-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 
 export interface CommandIo {
@@ -37,7 +38,7 @@ Usage:
   drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
   drill toxiproxy [--port 8474]    serve the Toxiproxy HTTP API (drill's embedded fault server) until Ctrl-C
-${dockerUsage}${compareUsage}  drill --help
+${dockerUsage}${compareUsage}${gateUsage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -147,4 +148,4 @@ const toxiproxy: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor, ...compareCommands };
+export const commands: Record<string, Command> = { validate, run, reap, schema, toxiproxy, images, doctor, ...compareCommands, ...gateCommands };

@@ -60,14 +60,14 @@ function trend({ base, cand }: Sides<Extract<PooledSli, { kind: 'trend' }>>, pol
   const tails: QuantileDifference[] = [0.95, 0.99].map((q, i) => bootstrapQuantileDifference(a, b, q, { alpha: o.alpha, resamples: o.resamples, seed: o.seed + i }));
   const m1 = quantileOf(a, 0.5);
   const shift = quantileOf(b, 0.5) - m1;
-  const medianBeyond = rank.pValue < o.alpha && Math.abs(shift) > floorAt(policy, m1);
+  const medianBeyond = rank.pValue < o.alpha && Math.abs(rank.effect - 0.5) >= policy.rankEffect && Math.abs(shift) > floorAt(policy, m1);
   const tailUp = tails.find((t) => t.low > floorAt(policy, t.baseline));
   const tailDown = tails.find((t) => -t.high > floorAt(policy, t.baseline));
   const classification = directional(policy.direction, (medianBeyond && shift > 0) || tailUp !== undefined, (medianBeyond && shift < 0) || tailDown !== undefined);
   const p95 = tails[0]!;
   const describe = (t: QuantileDifference) => `p${Math.round(t.q * 100)} ${fmt(t.baseline)} → ${fmt(t.candidate)} ms (${t.difference >= 0 ? '+' : ''}${fmt(t.difference)}, CI ${fmt(t.low)}..${fmt(t.high)}, floor ${fmt(floorAt(policy, t.baseline))})`;
   const reason =
-    `median ${fmt(m1)} → ${fmt(m1 + shift)} ms (Mann-Whitney p=${fmt(rank.pValue, 2)}${medianBeyond ? ', beyond the floor' : ''}); ` + tails.map(describe).join('; ');
+    `median ${fmt(m1)} → ${fmt(m1 + shift)} ms (Mann-Whitney p=${fmt(rank.pValue, 2)}, A=${fmt(rank.effect, 2)}${medianBeyond ? ', beyond the floors' : ''}); ` + tails.map(describe).join('; ');
   return { figure: 'p95', baseline: p95.baseline, candidate: p95.candidate, difference: p95.difference, interval: [p95.low, p95.high], samples: [a.total, b.total], test: 'mann-whitney+bootstrap', pValue: rank.pValue, classification, reason };
 }
 

@@ -17,6 +17,11 @@ export interface SliPolicy {
   /** Smallest difference that counts, in the SLI's unit (a share for rates, a count per baseline run for counters). */
   floor: number;
   floorRatio: number;
+  /**
+   * Trends: smallest |A − 0.5| of the rank test that counts, A = P(candidate value > baseline value) (Vargha and
+   * Delaney's A; 0.21 means A ≥ 0.71, their "large"). Run-to-run noise on a busy machine moves A by up to ~0.13.
+   */
+  rankEffect: number;
 }
 
 /** SLIs whose fall is the regression. */
@@ -31,6 +36,8 @@ export const DEFAULT_FLOORS: Record<SliKind, { floor: number; floorRatio: number
   gauge: { floor: 1, floorRatio: 0 },
 };
 
+export const DEFAULT_RANK_EFFECT = 0.21;
+
 export type PolicySource = Pick<Scenario, 'thresholds' | 'rollback' | 'compare'>;
 
 export function sliPolicy(sli: string, kind: SliKind, scenario: PolicySource | undefined): SliPolicy {
@@ -43,6 +50,7 @@ export function sliPolicy(sli: string, kind: SliKind, scenario: PolicySource | u
     critical: direction !== 'none' && (override.critical ?? named.has(sli)),
     floor: override.floor ?? DEFAULT_FLOORS[kind].floor,
     floorRatio: override.floorRatio ?? DEFAULT_FLOORS[kind].floorRatio,
+    rankEffect: override.rankEffect ?? DEFAULT_RANK_EFFECT,
   };
 }
 

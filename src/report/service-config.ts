@@ -2,7 +2,7 @@
  * The effective configuration of a service as report.json records it, for the configuration-drift list of
  * `drill compare`: release, source (fixture, command, image), the environment it was given with secrets
  * redacted, and the fixture's release profile. Values that change on every run (ports drill reserved, the run
- * folder) are written as placeholders so only real changes show as drift.
+ * folder) are written as placeholders so only real changes show as drift (`${dataDir}`, `${runDir}`, `${port}`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,10 +24,10 @@ export const REDACTED = '[redacted]';
 
 export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[]): ServiceConfig {
   const ports = new Set(allPlans.flatMap((p) => Object.values(p.ports).map((b) => String(b.port))));
-  const runDir = path.dirname(plan.dataDir);
+  const runDir = path.dirname(path.dirname(plan.logFile));
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(plan.env).sort(([a], [b]) => a.localeCompare(b))) {
-    env[name] = SECRET_NAME.test(name) ? REDACTED : stableValue(value, ports, runDir);
+    env[name] = SECRET_NAME.test(name) ? REDACTED : stableValue(value, ports, plan.dataDir, runDir);
   }
   const source = plan.source;
   const config: ServiceConfig = {
@@ -41,8 +41,8 @@ export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[
   return config;
 }
 
-function stableValue(value: string, ports: Set<string>, runDir: string): string {
-  const withoutDir = value.split(runDir).join('${runDir}');
+function stableValue(value: string, ports: Set<string>, dataDir: string, runDir: string): string {
+  const withoutDir = value.split(dataDir).join('${dataDir}').split(runDir).join('${runDir}');
   // Loopback addresses carry ports drill picked for this run (services, fault proxies).
   const withoutAddresses = withoutDir.replace(/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+/g, '$1:${port}');
   return withoutAddresses.replace(/\d{2,5}/g, (digits, offset: number, whole: string) => {

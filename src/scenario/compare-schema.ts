@@ -29,6 +29,8 @@ export const sliJudgementSchema = z.strictObject({
   floor: z.number().nonnegative().optional(),
   /** Smallest difference that counts, as a fraction of the baseline value (0.1 = 10 %); the larger of both floors applies. */
   floorRatio: z.number().nonnegative().optional(),
+  /** Trends: smallest |A − 0.5| of the rank test that counts, A = P(candidate > baseline) (default 0.21: A ≥ 0.71 or ≤ 0.29). */
+  rankEffect: z.number().min(0).max(0.5).optional(),
   /** Which change is bad (default from the SLI's meaning: latency and failures up, successes down). */
   direction: z.enum(['increase', 'decrease', 'either', 'none']).optional(),
 });
