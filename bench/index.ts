@@ -11,6 +11,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'load-generator', load: () => import('./load-generator.ts') },
   { name: 'proxy', load: () => import('./proxy.ts') },
   { name: 'wavry-sessions', load: () => import('./wavry-sessions.ts') },
+  { name: 'release-compare', load: () => import('./release-compare.ts') },
 ];
 
 const wanted = process.argv.slice(2);

@@ -4,7 +4,7 @@
  * refuses a scenario without rollback thresholds (the runbook: define them before rollout begins), and the
  * candidate's thresholds on critical SLIs stop it early (abortOnFail) when one breaches.
  */
-import { UsageError } from '../common/errors.ts';
+import { InfrastructureError, UsageError } from '../common/errors.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { parseThresholdKey } from '../scenario/threshold-key.ts';
@@ -42,6 +42,11 @@ export async function runCanary(loaded: LoadedScenario, options: CanaryOptions):
     runForJudgement(baselineSide, options.baseline, options),
     runForJudgement(candidateSide, options.candidate, options),
   ]);
+  for (const [side, run] of [['baseline', baselineRun], ['candidate', candidateRun]] as const) {
+    if (run.report.verdict === 'error' || run.report.verdict === 'interrupted') {
+      throw new InfrastructureError(`the ${side} run ${run.report.runId} ${run.report.verdict === 'error' ? 'failed' : 'was interrupted'}, nothing to judge: ${run.report.errors.join('; ') || 'no error recorded'} (${run.runDir})`);
+    }
+  }
   const result = compareReleases(poolComparable(`baseline ${options.baseline}`, [baselineRun.report]), poolComparable(`candidate ${options.candidate}`, [candidateRun.report]), scenario);
   const stoppedEarly = candidateRun.report.thresholds.filter((t) => t.abortOnFail && !t.pass).map((t) => `${t.sli} ${t.expression} (observed ${t.observed ?? 'nothing'})`);
   if (candidateRun.report.verdict === 'aborted' && stoppedEarly.length) {
