@@ -5,7 +5,7 @@
  */
 import type { Aggregation } from '../scenario/threshold-expression.ts';
 import { rollbackLimit, rollbackTripped, type RollbackRule } from '../scenario/rollback-expression.ts';
-import type { PooledSli, PooledWindow, ReportPool } from './report-pool.ts';
+import type { PooledSli, ReportPool } from './report-pool.ts';
 import { exposure } from './sli-classifier.ts';
 
 export interface RollbackCheck {
