@@ -1,5 +1,5 @@
 /** Errors of the comparison commands, with stable codes. */
-import { DrillError, ExitCode } from '../common/errors.ts';
+import { DrillError, ExitCode, formatIssue, type ScenarioIssue } from '../common/errors.ts';
 
 /** A report, run id, release or gate file that cannot be used as given. */
 export class CompareInputError extends DrillError {
@@ -11,4 +11,14 @@ export class CompareInputError extends DrillError {
 export class BaselineMissingError extends DrillError {
   readonly code = 'DRILL_BASELINE_MISSING';
   readonly exitCode = ExitCode.Infrastructure;
+}
+
+/** A gate file that cannot be used as written: every problem with its file:line:column. */
+export class GateFileError extends DrillError {
+  readonly code = 'DRILL_GATE_FILE_INVALID';
+  readonly exitCode = ExitCode.BadInput;
+
+  constructor(file: string, readonly issues: ScenarioIssue[], options?: { cause?: unknown }) {
+    super(`${file} is not a valid gate file (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`, options);
+  }
 }

@@ -40,7 +40,8 @@ export function comparisonMarkdown(result: ComparisonResult, title = result.cand
   }
   lines.push('### SLIs', '', '| phase | SLI | figure | baseline | candidate | difference [CI] | test | p | result |', '|---|---|---|---|---|---|---|---|---|');
   for (const s of result.slis) {
-    const result = `${s.classification === 'pass' ? 'Pass' : `**${LABEL[s.classification]}**`}${s.critical ? ' (critical)' : ''}${s.weight === 0 ? ' (not judged)' : ''}`;
+    const unjudged = s.classification === 'nodata' || s.classification === 'cannot-judge' ? `: ${s.reason}` : '';
+    const result = `${s.classification === 'pass' ? 'Pass' : `**${LABEL[s.classification]}**`}${s.critical ? ' (critical)' : ''}${s.weight === 0 ? ' (not judged)' : ''}${unjudged}`;
     lines.push(`| ${s.phase} | ${s.sli} | ${s.figure || '—'} | ${figure(s, s.baseline)} | ${figure(s, s.candidate)} | ${difference(s)} | ${s.test} | ${fmt(s.pValue)} | ${result} |`);
   }
   lines.push('');

@@ -14,9 +14,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ScenarioError } from '../common/errors.ts';
 import { describeSchemaIssues } from '../scenario/schema-issues.ts';
 import { SourceLocator } from '../scenario/source-locator.ts';
+import { GateFileError } from './compare-errors.ts';
 
 export const gateFileSchema = z.strictObject({
   candidate: z.string().min(1).optional().describe('Release under test (or --candidate).'),
@@ -36,15 +36,15 @@ export async function loadGateFile(file: string): Promise<GateFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ScenarioError(file, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }], { cause: error });
+    throw new GateFileError(file, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }], { cause: error });
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new SourceLocator(file, document, lines);
-  if (document.errors.length > 0) throw new ScenarioError(file, document.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, location: locator.offset(e.pos[0]) })));
+  if (document.errors.length > 0) throw new GateFileError(file, document.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, location: locator.offset(e.pos[0]) })));
   const raw: unknown = document.toJS();
   const parsed = gateFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(file, describeSchemaIssues(parsed.error.issues, raw, locator));
+  if (!parsed.success) throw new GateFileError(file, describeSchemaIssues(parsed.error.issues, raw, locator));
   const dir = path.dirname(path.resolve(file));
   const at = (p: string) => path.resolve(dir, p);
   const gate = parsed.data;
