@@ -5,6 +5,7 @@
  *   BENCH_COMPARE_RUNS   runs per release (default 20)
  *   BENCH_COMPARE_SET    signal | retries | wavry | all (default all)
  *   BENCH_COMPARE_OUT    where the runs and the figures (results-<set>.json) go (default a temporary folder)
+ *   BENCH_COMPARE_REUSE  1: run nothing, judge again the runs already in BENCH_COMPARE_OUT
  *
  * Prints, per scenario: the false-alarm rate (A/A verdicts other than pass), the detection rate of each
  * regression (Fail naming the regressed SLI), and the time a comparison takes.
@@ -50,8 +51,10 @@ async function benchSet(name: string, c: Case, runs: number, out: string): Promi
   mkdirSync(dir, { recursive: true });
   const store = new HistoryStore(path.join(dir, 'history'));
   const { scenario } = await loadScenarioFile(path.join(root, c.scenario));
-  for (let i = 0; i < 3 + runs; i++) runOnce(c.scenario, c.known, dir);
-  for (const r of c.regressions) for (let i = 0; i < runs; i++) runOnce(c.scenario, r.release, dir);
+  if (process.env['BENCH_COMPARE_REUSE'] !== '1') {
+    for (let i = 0; i < 3 + runs; i++) runOnce(c.scenario, c.known, dir);
+    for (const r of c.regressions) for (let i = 0; i < runs; i++) runOnce(c.scenario, r.release, dir);
+  }
   const kept = await store.runs(scenario.name);
   const reportsOf = async (release: string) => Promise.all(kept.filter((k) => k.release === release).map((k) => store.read(k)));
   const known = await reportsOf(c.known);

@@ -7,10 +7,17 @@ import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { Report, SliValue } from '../report/report-schema.ts';
 
 export type PooledSli =
-  | { kind: 'trend'; unit: string; histogram: LatencyHistogram }
+  | { kind: 'trend'; unit: string; histogram: LatencyHistogram; perRun: RunQuantiles[] }
   | { kind: 'rate'; unit: string; bad: number; total: number }
   | { kind: 'counter'; unit: string; count: number }
   | { kind: 'gauge'; unit: string; min: number; max: number; avg: number; value: number; runs: number };
+
+/** A trend's median, p95 and p99 in one run, ms: the run-to-run spread of a pooled baseline. */
+export interface RunQuantiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
 
 export interface PooledWindow {
   /** `run` for the whole load, else the phase name. */
@@ -77,8 +84,13 @@ function pooledValue(value: SliValue, pooled: PooledSli | undefined, histogram: 
   switch (value.kind) {
     case 'trend': {
       if (!histogram) return pooled;
-      if (pooled?.kind !== 'trend') return { kind: 'trend', unit, histogram: new LatencyHistogram({ lowestUs: histogram.lowestUs, highestUs: histogram.highestUs, significantDigits: histogram.significantDigits }).merge(histogram) };
+      const run = { p50: histogram.percentileMs(50), p95: histogram.percentileMs(95), p99: histogram.percentileMs(99) };
+      if (pooled?.kind !== 'trend') {
+        const empty = new LatencyHistogram({ lowestUs: histogram.lowestUs, highestUs: histogram.highestUs, significantDigits: histogram.significantDigits });
+        return { kind: 'trend', unit, histogram: empty.merge(histogram), perRun: histogram.count > 0 ? [run] : [] };
+      }
       pooled.histogram.merge(histogram);
+      if (histogram.count > 0) pooled.perRun.push(run);
       return pooled;
     }
     case 'rate': {

@@ -7,7 +7,7 @@
 import { bootstrapQuantileDifference, type QuantileDifference } from './bootstrap-quantiles.ts';
 import { exactRateTest, proportionDifferenceInterval, rateDifferenceInterval } from './count-tests.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
-import type { PooledSli, PooledWindow } from './report-pool.ts';
+import type { PooledSli, PooledWindow, RunQuantiles } from './report-pool.ts';
 import { directional, notJudged, type SliComparison } from './sli-comparison.ts';
 import { floorAt, type SliPolicy } from './sli-policy.ts';
 import { quantileOf, sampleOfHistogram } from './weighted-sample.ts';
@@ -60,12 +60,16 @@ function trend({ base, cand }: Sides<Extract<PooledSli, { kind: 'trend' }>>, pol
   const tails: QuantileDifference[] = [0.95, 0.99].map((q, i) => bootstrapQuantileDifference(a, b, q, { alpha: o.alpha, resamples: o.resamples, seed: o.seed + i }));
   const m1 = quantileOf(a, 0.5);
   const shift = quantileOf(b, 0.5) - m1;
-  const medianBeyond = rank.pValue < o.alpha && Math.abs(rank.effect - 0.5) >= policy.rankEffect && Math.abs(shift) > floorAt(policy, m1);
-  const tailUp = tails.find((t) => t.low > floorAt(policy, t.baseline));
-  const tailDown = tails.find((t) => -t.high > floorAt(policy, t.baseline));
+  // A figure of one run moves with the machine's load; the baseline's runs show by how much.
+  const spread = (key: keyof RunQuantiles) => runSpreadFloor(base.perRun.map((r) => r[key]));
+  const floorOf = (key: keyof RunQuantiles, value: number) => Math.max(floorAt(policy, value), spread(key));
+  const medianBeyond = rank.pValue < o.alpha && Math.abs(rank.effect - 0.5) >= policy.rankEffect && Math.abs(shift) > floorOf('p50', m1);
+  const keyOf = (t: QuantileDifference) => (t.q === 0.95 ? 'p95' : 'p99');
+  const tailUp = tails.find((t) => t.low > floorOf(keyOf(t), t.baseline));
+  const tailDown = tails.find((t) => -t.high > floorOf(keyOf(t), t.baseline));
   const classification = directional(policy.direction, (medianBeyond && shift > 0) || tailUp !== undefined, (medianBeyond && shift < 0) || tailDown !== undefined);
   const p95 = tails[0]!;
-  const describe = (t: QuantileDifference) => `p${Math.round(t.q * 100)} ${fmt(t.baseline)} → ${fmt(t.candidate)} ms (${t.difference >= 0 ? '+' : ''}${fmt(t.difference)}, CI ${fmt(t.low)}..${fmt(t.high)}, floor ${fmt(floorAt(policy, t.baseline))})`;
+  const describe = (t: QuantileDifference) => `p${Math.round(t.q * 100)} ${fmt(t.baseline)} → ${fmt(t.candidate)} ms (${t.difference >= 0 ? '+' : ''}${fmt(t.difference)}, CI ${fmt(t.low)}..${fmt(t.high)}, floor ${fmt(floorOf(keyOf(t), t.baseline))})`;
   const reason =
     `median ${fmt(m1)} → ${fmt(m1 + shift)} ms (Mann-Whitney p=${fmt(rank.pValue, 2)}, A=${fmt(rank.effect, 2)}${medianBeyond ? ', beyond the floors' : ''}); ` + tails.map(describe).join('; ');
   return { figure: 'p95', baseline: p95.baseline, candidate: p95.candidate, difference: p95.difference, interval: [p95.low, p95.high], samples: [a.total, b.total], test: 'mann-whitney+bootstrap', pValue: rank.pValue, classification, reason };
@@ -88,6 +92,18 @@ function rate({ base, cand }: Sides<Extract<PooledSli, { kind: 'rate' }>>, polic
   const pct = (v: number) => `${fmt(v * 100)} %`;
   const reason = `${base.bad}/${base.total} (${pct(p1)}) → ${cand.bad}/${cand.total} (${pct(p2)}), ${d >= 0 ? '+' : ''}${fmt(d * 100)} pt, CI ${fmt(interval[0] * 100)}..${fmt(interval[1] * 100)} pt, exact p=${fmt(pValue, 2)}, floor ${fmt(floorAt(policy, p1) * 100)} pt`;
   return { figure: 'rate', baseline: p1, candidate: p2, difference: d, interval, samples: [base.total, cand.total], test: 'exact-binomial', pValue, classification, reason };
+}
+
+/**
+ * The between-run floor of a figure from k ≥ 2 baseline runs: twice its run-to-run standard deviation, times
+ * √(1 + 1/k) for a new single run against the pooled runs (a 2-sigma prediction interval). 0 for one run.
+ */
+export function runSpreadFloor(values: readonly number[]): number {
+  const k = values.length;
+  if (k < 2) return 0;
+  const mean = values.reduce((s, v) => s + v, 0) / k;
+  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1));
+  return 2 * sd * Math.sqrt(1 + 1 / k);
 }
 
 /** Exposure of a counter: arrivals in the window when counted, else seconds. */
@@ -114,7 +130,7 @@ function gauge(base: Extract<PooledSli, { kind: 'gauge' }>, cand: Extract<Pooled
   const b = useMin ? base.min : base.max;
   const c = useMin ? cand.min : cand.max;
   const d = c - b;
-  const beyond = Math.abs(d) > floorAt(policy, b);
+  const beyond = Math.abs(d) >= floorAt(policy, b);
   const classification = directional(policy.direction, beyond && d > 0, beyond && d < 0);
   const reason = `${useMin ? 'min' : 'max'} ${fmt(b)} → ${fmt(c)} (${d >= 0 ? '+' : ''}${fmt(d)}, floor ${fmt(floorAt(policy, b))}; sampled levels, no test)`;
   return { figure: useMin ? 'min' : 'max', baseline: b, candidate: c, difference: d, interval: null, samples: [base.runs, cand.runs], test: 'extremes', pValue: null, classification, reason };

@@ -33,7 +33,7 @@ export const DEFAULT_FLOORS: Record<SliKind, { floor: number; floorRatio: number
   trend: { floor: 5, floorRatio: 0.1 },
   rate: { floor: 0.005, floorRatio: 0 },
   counter: { floor: 1, floorRatio: 0.25 },
-  gauge: { floor: 1, floorRatio: 0 },
+  gauge: { floor: 1, floorRatio: 0.5 },
 };
 
 export const DEFAULT_RANK_EFFECT = 0.21;
