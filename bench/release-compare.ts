@@ -6,6 +6,8 @@
  *   BENCH_COMPARE_SET    signal | retries | wavry | all (default all)
  *   BENCH_COMPARE_OUT    where the runs and the figures (results-<set>.json) go (default a temporary folder)
  *   BENCH_COMPARE_REUSE  1: run nothing, judge again the runs already in BENCH_COMPARE_OUT
+ *   BENCH_COMPARE_BASELINE_AT  index of the first of the three known-good runs pooled as the baseline (default 0);
+ *                        the other known-good runs are the A/A candidates
  *
  * Prints, per scenario: the false-alarm rate (A/A verdicts other than pass), the detection rate of each
  * regression (Fail naming the regressed SLI), and the time a comparison takes.
@@ -58,16 +60,18 @@ async function benchSet(name: string, c: Case, runs: number, out: string): Promi
   const kept = await store.runs(scenario.name);
   const reportsOf = async (release: string) => Promise.all(kept.filter((k) => k.release === release).map((k) => store.read(k)));
   const known = await reportsOf(c.known);
-  const baseline = poolReports(known.slice(0, 3));
+  const at = Number(process.env['BENCH_COMPARE_BASELINE_AT'] ?? 0);
+  const baseline = poolReports(known.slice(at, at + 3));
   const elapsed: number[] = [];
   const judge = (report: (typeof known)[number]) => {
     const result = compareReleases(baseline, poolReports([report]), scenario);
     elapsed.push(result.elapsedMs);
     return result;
   };
-  const aa = known.slice(3).map(judge);
+  const aa = [...known.slice(0, at), ...known.slice(at + 3)].map(judge);
   const figures: Record<string, unknown> = {
     scenario: scenario.name,
+    baseline: baseline.runIds,
     aa: { comparisons: aa.length, notPass: aa.filter((r) => r.verdict !== 'pass').length, reasons: aa.filter((r) => r.verdict !== 'pass').map((r) => r.reasons[0]) },
   };
   for (const r of c.regressions) {
