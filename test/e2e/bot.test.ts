@@ -509,7 +509,7 @@ describe.concurrent('bot fixture', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ SIGNAL_API_URL: '' }, /SIGNAL_API_URL is required/],
       [{ STORAGE_TYPE: 'Redis' }, /STORAGE_TYPE=redis is not supported by this stand-in/],
-      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.5\.0/],
+      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.4\.1, 1\.4\.2, 1\.4\.3, 1\.5\.0/],
       [{ queue_size: 'many' }, /QUEUE_SIZE must be an integer/],
     ];
     await Promise.all(
