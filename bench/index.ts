@@ -19,6 +19,7 @@ const modules: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'wavry-sessions', load: () => import('./wavry-sessions.ts') },
   { name: 'k6-import', load: () => import('./k6-import.ts') },
   { name: 'bot-storage', load: () => import('./bot-storage.ts') },
+  { name: 'release-compare', load: () => import('./release-compare.ts') },
 ];
 /** Modules run when none is named: long-run takes ten minutes and runs only when asked for. */
 const byDefault = (name: string) => name !== 'long-run';

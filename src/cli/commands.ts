@@ -1,9 +1,12 @@
 /** The subcommands of `drill`, each a function of its arguments and output streams returning an exit code. */
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ExitCode, formatIssue, ScenarioError, UsageError } from '../common/errors.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { HtmlReporter } from '../report/html-reporter.ts';
+import { HistoryReporter } from '../compare/history-reporter.ts';
+import { HistoryStore } from '../compare/history-store.ts';
 import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { ProgressReporter } from '../report/progress-reporter.ts';
@@ -12,6 +15,8 @@ import { loadScenarioFile } from '../scenario/scenario-loader.ts';
 import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
 import { doctor, dockerUsage, images } from './commands/docker-commands.ts';
 import { toxiproxyCommand, toxiproxyUsage } from './commands/toxiproxy-command.ts';
+import { compareCommands, compareUsage } from './commands/compare-commands.ts';
+import { gateCommands, gateUsage } from './commands/gate-commands.ts';
 import { writeJsonSchemas } from '../scenario/json-schema.ts';
 import { report, reportUsage } from './commands/report-command.ts';
 import { monthly, monthlyUsage } from './commands/monthly-command.ts';
@@ -35,9 +40,10 @@ Usage:
       --report-dir DIR             write run folders here instead of the scenario's report.dir
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
+      --release R                  the release under test instead of the scenario's (services without their own release)
 ${reportUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
-${toxiproxyUsage}${dockerUsage}${k6Usage}  drill --help
+${toxiproxyUsage}${dockerUsage}${k6Usage}${compareUsage}${gateUsage}  drill --help
 
 Exit codes: 0 pass · 1 an SLO threshold was breached · 2 bad input or usage · 3 harness or infrastructure failure
 `;
@@ -64,7 +70,7 @@ const run: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' } },
+    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' }, release: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
   const level = values['log-level'] as LogLevel;
@@ -73,6 +79,7 @@ const run: Command = async (args, io) => {
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
   else for (const warning of loaded.warnings) io.stderr.write(`drill: warning: ${formatIssue(warning)}\n`);
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
+  if (values.release !== undefined) loaded.scenario.release = values.release;
 
   // Loaded on demand: validate and schema should not pay for the whole run machinery.
   const { runScenario } = await import('../run/scenario-run.ts');
@@ -80,7 +87,13 @@ const run: Command = async (args, io) => {
     const outcome = await runScenario(loaded, {
       cwd: io.cwd,
       logger: createLogger(io.stderr, level),
-      reporters: [new JsonReporter(), new MarkdownReporter(), new HtmlReporter(), new ProgressReporter(io.stdout)],
+      reporters: [
+        new JsonReporter(),
+        new MarkdownReporter(),
+        new HtmlReporter(),
+        new HistoryReporter(new HistoryStore(path.resolve(io.cwd, loaded.scenario.report.dir, 'history'))),
+        new ProgressReporter(io.stdout),
+      ],
       signal,
       onHardStop,
     });
@@ -107,4 +120,18 @@ const schema: Command = async (args, io) => {
   return ExitCode.Pass;
 };
 
-export const commands: Record<string, Command> = { validate, run, report, monthly, reap, schema, toxiproxy: toxiproxyCommand, images, doctor, export: k6Export, import: k6Import };
+export const commands: Record<string, Command> = {
+  validate,
+  run,
+  report,
+  monthly,
+  reap,
+  schema,
+  toxiproxy: toxiproxyCommand,
+  images,
+  doctor,
+  export: k6Export,
+  import: k6Import,
+  ...compareCommands,
+  ...gateCommands,
+};

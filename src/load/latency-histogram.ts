@@ -4,7 +4,7 @@
  * is computed from the bucket counts alone: a histogram read back with `fromJSON` reports exactly
  * what the original did.
  */
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, JsHistogram, type Histogram } from 'hdr-histogram-js';
 import { z } from 'zod';
 
 /** Bounds and precision of a histogram. */
@@ -116,6 +116,19 @@ export class LatencyHistogram {
       p99Ms: this.percentileMs(99),
       p999Ms: this.percentileMs(99.9),
     };
+  }
+
+  /** Every non-empty bucket in ascending order: its highest equivalent value (as percentiles report it), ms, and its count. */
+  buckets(): { valueMs: number; count: number }[] {
+    if (!(this.histogram instanceof JsHistogram)) throw new TypeError('bucket iteration needs the JavaScript histogram implementation');
+    const iterator = this.histogram.recordedValuesIterator;
+    iterator.reset();
+    const buckets: { valueMs: number; count: number }[] = [];
+    while (iterator.hasNext()) {
+      const step = iterator.next();
+      buckets.push({ valueMs: this.histogram.highestEquivalentValue(step.valueIteratedTo) / US_PER_MS, count: step.countAtValueIteratedTo });
+    }
+    return buckets;
   }
 
   /** Adds every value of `other`, which must have the same bounds and precision. Returns this histogram. */

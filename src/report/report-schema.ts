@@ -165,6 +165,17 @@ export const errorBudgetSchema = z.object({
 });
 export type ErrorBudget = z.infer<typeof errorBudgetSchema>;
 
+/** A service's effective configuration: secrets redacted, reserved ports and the run folder as `${port}` and `${runDir}`. */
+export const serviceConfigSchema = z.object({
+  release: z.string(),
+  /** `fixture:NAME`, `command:ARGV`, `image:REF` or `external:URL`. */
+  source: z.string(),
+  image: z.string().optional(),
+  env: z.record(z.string(), z.string()),
+  /** The fixture's release profile (`fixtures/<name>/releases/<release>.json`). */
+  profile: z.record(z.string(), z.unknown()).optional(),
+});
+
 export const reportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_VERSION),
   runId: z.string(),
@@ -189,6 +200,8 @@ export const reportSchema = z.object({
       ports: z.record(z.string(), z.number()),
       cpuSeconds: z.number().optional(),
       rssBytes: z.number().optional(),
+      /** Effective configuration, compared by `drill compare` (configuration drift). */
+      config: serviceConfigSchema.optional(),
     }),
   ),
   load: z.object({

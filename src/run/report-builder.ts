@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseReport, Report, SliValue, StepResult, ThresholdResult } from '../report/report-schema.ts';
 import { REPORT_SCHEMA_VERSION } from '../report/report-schema.ts';
+import { serviceConfig } from '../report/service-config.ts';
 import type { ServicePlan } from '../runtime/runtime.ts';
 import { packageRoot } from '../scenario/fixture-catalog.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
@@ -93,6 +94,7 @@ export function buildReport(inputs: ReportInputs): Report {
       source: plan.source.type === 'fixture' ? `fixture:${plan.source.fixture}` : plan.source.type === 'command' ? `command:${plan.source.argv[0]}` : `${plan.source.type}`,
       ports: Object.fromEntries(Object.entries(plan.ports).map(([k, b]) => [k, b.port])),
       ...(inputs.usage[plan.name] ?? {}),
+      config: serviceConfig(plan, inputs.stackPlans),
     })),
     load: {
       executor: scenario.load.executor,

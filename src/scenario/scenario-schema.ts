@@ -3,6 +3,7 @@
  * generated from it (`npm run schema`), and cross-references are checked in `scenario-rules.ts`.
  */
 import { z } from 'zod';
+import { compareSchema, rollbackSchema } from './compare-schema.ts';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 import { faultsSchema } from './faults-schema.ts';
 import { loadSchema } from './load-schema.ts';
@@ -51,6 +52,8 @@ export const scenarioSchema = z.strictObject({
   rollbackStrategy: rollbackStrategySchema,
   slos: slosSchema,
   thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}).describe('SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`).'),
+  rollback: rollbackSchema,
+  compare: compareSchema,
   report: z
     .strictObject({
       dir: z.string().default('reports').describe('Folder runs write into; each run gets `<dir>/<scenario>-<timestamp>/`.'),
