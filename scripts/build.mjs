@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: compiles src/ and fixtures/ with tsconfig.build.json into OUT (default dist/), then copies what
- * tsc leaves out and the compiled program reads at run time: each fixture's `releases/*.json` behaviour profiles.
+ * tsc leaves out and the compiled program reads at run time: each fixture's `releases/*.json` behaviour profiles
+ * and the HTML report's page assets (`src/report/html/assets/`).
  *
  *   node scripts/build.mjs [--out-dir DIR]
  *
@@ -33,4 +34,5 @@ for (const fixture of readdirSync(path.join(root, 'fixtures'))) {
   cpSync(from, path.join(outDir, 'fixtures', fixture, 'releases'), { recursive: true, filter: (f) => !path.extname(f) || f.endsWith('.json') });
   profiles += readdirSync(from).filter((f) => f.endsWith('.json')).length;
 }
+cpSync(path.join(root, 'src/report/html/assets'), path.join(outDir, 'src/report/html/assets'), { recursive: true });
 process.stdout.write(`built ${outDir}: ${profiles} release profiles copied\n`);

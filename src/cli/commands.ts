@@ -56,7 +56,9 @@ const validate: Command = async (args, io) => {
     try {
       const loaded = await loadScenarioFile(file);
       for (const warning of loaded.warnings) io.stderr.write(`${file}: warning: ${formatIssue(warning)}\n`);
-      io.stdout.write(`${file}: ok (${Object.keys(loaded.scenario.services).length} services, ${loaded.scenario.workload.type} workload)\n`);
+      io.stdout.write(
+        `${file}: ok (${Object.keys(loaded.scenario.services).length} services, ${loaded.scenario.workload.type} workload)\n`,
+      );
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       io.stderr.write(`${error.message}\n`);
@@ -70,11 +72,17 @@ const run: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'report-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, runtime: { type: 'string' }, release: { type: 'string' } },
+    options: {
+      'report-dir': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      runtime: { type: 'string' },
+      release: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
   const level = values['log-level'] as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   const loaded = await loadScenarioFile(positionals[0]!);
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
   else for (const warning of loaded.warnings) io.stderr.write(`drill: warning: ${formatIssue(warning)}\n`);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ServicePlan } from '../runtime/runtime.ts';
-import { packageRoot } from '../scenario/fixture-catalog.ts';
+import { fixturesDir } from '../scenario/fixture-catalog.ts';
 
 export interface ServiceConfig {
   release: string;
@@ -32,7 +32,16 @@ export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[
   const source = plan.source;
   const config: ServiceConfig = {
     release: plan.release,
-    source: source.type === 'fixture' ? `fixture:${source.fixture}` : source.type === 'command' ? `command:${source.argv.join(' ')}` : source.type === 'image' ? `image:${source.image}` : source.type === 'server' ? `server:${source.server}` : `external:${source.url}`,
+    source:
+      source.type === 'fixture'
+        ? `fixture:${source.fixture}`
+        : source.type === 'command'
+          ? `command:${source.argv.join(' ')}`
+          : source.type === 'image'
+            ? `image:${source.image}`
+            : source.type === 'server'
+              ? `server:${source.server}`
+              : `external:${source.url}`,
     env,
   };
   if (source.type === 'image') config.image = source.image;
@@ -54,7 +63,7 @@ function stableValue(value: string, ports: Set<string>, dataDir: string, runDir:
 }
 
 function fixtureProfile(fixture: string, release: string): Record<string, unknown> | undefined {
-  const file = path.join(packageRoot, 'fixtures', fixture, 'releases', `${release}.json`);
+  const file = path.join(fixturesDir, fixture, 'releases', `${release}.json`);
   if (!existsSync(file)) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -8,8 +8,10 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { ExitCode, UsageError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
-import { JsonReporter } from '../report/json-reporter.ts';
+import { HistoryReporter } from '../compare/history-reporter.ts';
+import { HistoryStore } from '../compare/history-store.ts';
 import { HtmlReporter } from '../report/html-reporter.ts';
+import { JsonReporter } from '../report/json-reporter.ts';
 import { MarkdownReporter } from '../report/markdown-reporter.ts';
 import { writeSuiteReport } from '../report/suite-history.ts';
 import { SuiteProgressReporter } from '../report/suite-progress-reporter.ts';
@@ -48,7 +50,10 @@ export async function drillFiles(drillsDir: string, only: string[] | undefined):
   const byName = new Map(all.map((f) => [f.replace(/\.ya?ml$/, ''), path.join(drillsDir, f)]));
   if (!only) return [...byName].map(([name, file]) => ({ name, file }));
   const missing = only.filter((n) => !byName.has(n));
-  if (missing.length) throw new UsageError(`--drills: no drill ${missing.map((m) => `"${m}"`).join(', ')} in ${drillsDir}; it has ${[...byName.keys()].join(', ')}`);
+  if (missing.length)
+    throw new UsageError(
+      `--drills: no drill ${missing.map((m) => `"${m}"`).join(', ')} in ${drillsDir}; it has ${[...byName.keys()].join(', ')}`,
+    );
   return only.map((name) => ({ name, file: byName.get(name)! }));
 }
 
@@ -64,18 +69,50 @@ export async function runMonthlySuite(options: SuiteOptions): Promise<SuiteOutco
   }
   const startedAtMs = Date.now();
   const suiteId = newRunId('monthly').replace(/^monthly-/, '');
-  const progress = new SuiteProgressReporter(options.out, drills.map((d) => d.name), loaded.map((l) => loadDurationMs(l.scenario) + OVERHEAD_MS), startedAtMs);
+  const progress = new SuiteProgressReporter(
+    options.out,
+    drills.map((d) => d.name),
+    loaded.map((l) => loadDurationMs(l.scenario) + OVERHEAD_MS),
+    startedAtMs,
+  );
   const results: SuiteDrill[] = [];
   let worst: number = ExitCode.Pass;
   for (const [i, drill] of drills.entries()) {
     if (options.signal.aborted) {
-      results.push({ name: drill.name, file: drill.file, verdict: 'not-run', reasons: ['the suite was interrupted before it'], recoveries: [], errorBudget: [], phases: {} });
+      results.push({
+        name: drill.name,
+        file: drill.file,
+        verdict: 'not-run',
+        reasons: ['the suite was interrupted before it'],
+        recoveries: [],
+        errorBudget: [],
+        phases: {},
+      });
       continue;
     }
     progress.next(i);
-    const outcome = await runScenario(loaded[i]!, { cwd: options.cwd, logger: options.logger, reporters: [new JsonReporter(), new MarkdownReporter(), new HtmlReporter(), progress], signal: options.signal });
+    const outcome = await runScenario(loaded[i]!, {
+      cwd: options.cwd,
+      logger: options.logger,
+      reporters: [
+        new JsonReporter(),
+        new MarkdownReporter(),
+        new HtmlReporter(),
+        new HistoryReporter(new HistoryStore(path.resolve(options.cwd, options.reportsDir, 'history'))),
+        progress,
+      ],
+      signal: options.signal,
+    });
     const monthlyDir = path.resolve(options.cwd, options.reportsDir, 'monthly');
-    results.push(suiteDrillOf(drill.name, path.relative(options.cwd, drill.file), outcome.report, outcome.exitCode, path.relative(monthlyDir, outcome.runDir)));
+    results.push(
+      suiteDrillOf(
+        drill.name,
+        path.relative(options.cwd, drill.file),
+        outcome.report,
+        outcome.exitCode,
+        path.relative(monthlyDir, outcome.runDir),
+      ),
+    );
     worst = Math.max(worst, outcome.exitCode);
   }
   const interrupted = options.signal.aborted;

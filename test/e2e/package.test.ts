@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/report-schema.ts';
+import { runFolders } from '../helpers/drill-cli.ts';
 
 const run = promisify(execFile);
 const root = path.resolve('.');
@@ -40,7 +41,8 @@ thresholds:
 function stagePackage(): string {
   const stage = path.join(dir, 'stage');
   const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[] };
-  for (const entry of manifest.files.filter((f) => !f.startsWith('dist/'))) cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+  for (const entry of manifest.files.filter((f) => !f.startsWith('dist/')))
+    cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
   cpSync(path.join(root, 'package.json'), path.join(stage, 'package.json'));
   symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
   return stage;
@@ -59,7 +61,9 @@ describe('bin/drill.js', () => {
     entry('src/cli/main.ts', 'sources');
     entry('dist/src/cli/main.js', 'stale build');
     const bin = (env: Record<string, string> = {}) =>
-      run(process.execPath, [path.join(checkout, 'bin/drill.js')], { env: { ...process.env, DRILL_FROM_SOURCES: '', DRILL_FROM_DIST: '', ...env } }).then((r) => r.stdout);
+      run(process.execPath, [path.join(checkout, 'bin/drill.js')], {
+        env: { ...process.env, DRILL_FROM_SOURCES: '', DRILL_FROM_DIST: '', ...env },
+      }).then((r) => r.stdout);
     expect(await bin()).toBe('sources');
     expect(await bin({ DRILL_FROM_DIST: '1' })).toBe('stale build');
     rmSync(path.join(checkout, 'src'), { recursive: true });
@@ -80,17 +84,27 @@ describe('the package as users get it', () => {
       env: { ...process.env, DRILL_STATE_DIR: path.join(dir, 'cli-state'), DRILL_FROM_SOURCES: '' },
     });
     expect(result.stdout).toContain('PASS');
-    const [runId] = readdirSync(reports);
+    const [runId] = runFolders(reports);
     const report = reportSchema.parse(JSON.parse(readFileSync(path.join(reports, runId!, 'report.json'), 'utf8')));
     expect(report.verdict).toBe('pass');
     expect(report.services.map((s) => s.release).sort()).toEqual(['0.100', '1.4.0']);
+    // The page's assets are read next to the compiled module: the build must have copied them.
+    expect(readFileSync(path.join(reports, runId!, 'report.html'), 'utf8')).toContain('data-chart');
   });
 
   it('npm pack ships dist/, and the installed tarball imports and runs a scenario', { timeout: 600_000 }, async () => {
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: stage });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/drill.js', 'dist/src/index.js', 'dist/src/cli/main.js', 'dist/fixtures/bot/main.js', 'dist/fixtures/bot/releases/1.4.0.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/drill.js',
+        'dist/src/index.js',
+        'dist/src/cli/main.js',
+        'dist/fixtures/bot/main.js',
+        'dist/fixtures/bot/releases/1.4.0.json',
+      ]),
+    );
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
 
     const app = path.join(dir, 'app');

@@ -48,7 +48,7 @@ describe('playbook admin actions', () => {
     const step = (name: string) => report.steps.find((s) => s.name === name)!;
     expect(report.steadyState!.before[0]).toMatchObject({ pass: true, observed: 'status 200, relays_registered = 1' });
     expect(step('find-relay')).toMatchObject({ pass: true });
-    expect(step('drain')).toMatchObject({ pass: true, detail: expect.stringMatching(/^POST \/admin\/api\/relays\/update_state → 200 \{"ok":true\}/) });
+    expect(step('drain')).toMatchObject({ pass: true, detail: expect.stringMatching(/^POST \/admin\/api\/relays\/update_state → 200/) });
     // The master's registry took the change: the relay is Draining.
     expect(step('drained')).toMatchObject({ pass: true, detail: expect.stringContaining('0.state = "Draining"') });
     expect(step('wrong-token')).toMatchObject({ pass: false, error: expect.stringContaining('→ 401 {"error":"unauthorized"} (expected 200)') });

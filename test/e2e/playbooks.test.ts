@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioError, type ScenarioIssue } from '../../src/common/errors.ts';
 import { reportSchema } from '../../src/report/report-schema.ts';
 import { loadScenarioFile } from '../../src/scenario/scenario-loader.ts';
-import { runScenarioFile, startDrill } from '../helpers/drill-cli.ts';
+import { runFolders, runScenarioFile, startDrill } from '../helpers/drill-cli.ts';
 
 /** A bridge under a steady http load on `path`; `extra` adds the playbook. */
 function playbookFile(extra: string, { path: route = '/v1/health', seconds = 5 } = {}): string {
@@ -120,7 +120,7 @@ rollbacks:
     await drill.waitForOutput(/wait-forever: wait-until/);
     drill.child.kill('SIGINT');
     const { code } = await drill.exit;
-    const runDir = path.join(dir, 'reports', readdirSync(path.join(dir, 'reports'))[0]!);
+    const runDir = path.join(dir, 'reports', runFolders(path.join(dir, 'reports'))[0]!);
     const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
     expect(code).toBe(3);
     expect(report.verdict).toBe('interrupted');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/report-schema.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runFolders, startDrill } from '../helpers/drill-cli.ts';
 
 const scenario = `name: signal-faults-e2e
 release: 1.4.0
@@ -34,7 +34,7 @@ describe('signal stack under faults', () => {
     const drill = startDrill(['run', path.join(dir, 's.yaml'), '--report-dir', path.join(dir, 'reports')], { DRILL_STATE_DIR: path.join(dir, 'state') });
     const { code } = await drill.exit;
     expect(code, drill.output()).toBe(0);
-    const [runId] = readdirSync(path.join(dir, 'reports'));
+    const [runId] = runFolders(path.join(dir, 'reports'));
     const report = reportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'reports', runId!, 'report.json'), 'utf8')));
 
     const phase = (name: string) => {

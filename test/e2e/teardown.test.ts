@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/report-schema.ts';
 import { isSameProcessAlive } from '../../src/runtime/process-info.ts';
 import type { RunRecord } from '../../src/runtime/run-registry.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runFolders, startDrill } from '../helpers/drill-cli.ts';
 
 const tinyServer = path.resolve('test/helpers/tiny-server.mjs');
 const leftovers: number[] = [];
@@ -91,7 +91,7 @@ describe('teardown', () => {
       expect(isSameProcessAlive(servicePid)).toBe(false);
       expect(isSameProcessAlive(grandchild)).toBe(false);
       expect(records(stateDir)).toEqual([]);
-      const [runDir] = readdirSync(path.join(dir, 'reports'));
+      const [runDir] = runFolders(path.join(dir, 'reports'));
       const report = JSON.parse(readFileSync(path.join(dir, 'reports', runDir!, 'report.json'), 'utf8')) as {
         verdict: string;
         load: { arrivals: number };
@@ -117,7 +117,7 @@ describe('teardown', () => {
     expect(drill.output()).toMatch(/SIGINT again: killed 1 process group/);
     await expect.poll(() => isSameProcessAlive(servicePid) || isSameProcessAlive(grandchild)).toBe(false);
 
-    const [runId] = readdirSync(path.join(dir, 'reports'));
+    const [runId] = runFolders(path.join(dir, 'reports'));
     const runDir = path.join(dir, 'reports', runId!);
     const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));
     expect(report.verdict).toBe('interrupted');

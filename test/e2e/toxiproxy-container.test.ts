@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findToxiproxyImage } from '../../src/faults/toxiproxy-container.ts';
 import { reportSchema, type Report } from '../../src/report/report-schema.ts';
-import { startDrill } from '../helpers/drill-cli.ts';
+import { runFolders, startDrill } from '../helpers/drill-cli.ts';
 
 const tinyServer = path.resolve('test/helpers/tiny-server.mjs');
 const service = `
@@ -48,7 +48,7 @@ beforeAll(async () => {
   const { code } = await drill.exit;
   output = drill.output();
   expect(code, output).toBe(0);
-  const [runId] = readdirSync(path.join(dir, 'reports'));
+  const [runId] = runFolders(path.join(dir, 'reports'));
   report = reportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'reports', runId!, 'report.json'), 'utf8')));
 });
 

@@ -42,6 +42,11 @@ export function startDrill(args: string[], env: Record<string, string>): DrillPr
   };
 }
 
+/** The run folders in a report folder, which also holds the run history (`history/`) beside them. */
+export function runFolders(reportsDir: string): string[] {
+  return readdirSync(reportsDir).filter((name) => name !== 'history');
+}
+
 export interface FinishedRun {
   code: number | null;
   report: Report;
@@ -54,7 +59,7 @@ export async function runScenarioFile(file: string, args: string[] = []): Promis
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-run-'));
   const drill = startDrill(['run', file, '--report-dir', path.join(dir, 'reports'), ...args], { DRILL_STATE_DIR: path.join(dir, 'state') });
   const { code } = await drill.exit;
-  const [runId] = existsSync(path.join(dir, 'reports')) ? readdirSync(path.join(dir, 'reports')) : [];
+  const [runId] = existsSync(path.join(dir, 'reports')) ? runFolders(path.join(dir, 'reports')) : [];
   if (!runId) throw new Error(`drill run ${file} wrote no report (exit ${code}):\n${drill.output()}`);
   const runDir = path.join(dir, 'reports', runId);
   const report = reportSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')));

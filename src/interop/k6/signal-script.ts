@@ -5,6 +5,7 @@
  * the iteration's intended start to the moment the bridge accepted the reply (the bridge's clock: keep runner
  * and stack clocks in sync). One watcher VU follows the oracle for the whole test and counts duplicate replies.
  */
+import { withPadding } from '../../load/signal/message-generator.ts';
 import type { Scenario } from '../../scenario/scenario-schema.ts';
 import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
 import { scheduleMs } from './phase-windows.ts';
@@ -41,7 +42,7 @@ export function signalScript(scenario: Scenario, workload: SignalWorkloadSpec): 
 const ORACLE_URL = \`\${BRIDGE_CONTROL_URL.replace(/^http/, 'ws')}/_drill/oracle\`;
 const ACCOUNT = ${JSON.stringify(workload.account)};
 const USERS = ${workload.users};
-const MESSAGES: { text: string; weight: number; expectReply: boolean }[] = ${JSON.stringify(workload.messages)};
+const MESSAGES: { text: string; weight: number; expectReply: boolean }[] = ${JSON.stringify(workload.messages.map((m) => ({ text: withPadding(m), weight: m.weight, expectReply: m.expectReply })))};
 const TOTAL_WEIGHT = MESSAGES.reduce((sum, m) => sum + m.weight, 0);
 const DUPLICATE_SHARE = ${workload.duplicateShare};
 const REPLY_TIMEOUT_MS = ${workload.replyTimeout};

@@ -66,7 +66,8 @@ export class MessageGenerator {
   }
 }
 
-function withPadding(message: SignalWorkloadSpec['messages'][number]): string {
+/** The text a message of the mix is sent with: its text, then `padBytes` of filler. */
+export function withPadding(message: SignalWorkloadSpec['messages'][number]): string {
   return message.padBytes > 0 ? `${message.text} ${'x'.repeat(message.padBytes)}` : message.text;
 }
 

@@ -15,10 +15,9 @@ export interface PageAssets {
 const require = createRequire(import.meta.url);
 let cached: PageAssets | undefined;
 
-/** `assets/` beside this file in the sources; the compiled module (dist/src/...) reads the same folder in src/. */
+/** `assets/` beside this file: in the sources, or in a build (`npm run build` copies the folder next to the compiled module). */
 function assetsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.join(here.replace(`${path.sep}dist${path.sep}src${path.sep}`, `${path.sep}src${path.sep}`), 'assets');
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 }
 
 export function pageAssets(): PageAssets {
