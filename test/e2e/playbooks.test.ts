@@ -2,7 +2,7 @@
  * Playbooks end to end: the steady state, method actions, SLI-judged recovery, abortOnFail probes and rollbacks
  * acting on real fixture processes while the load runs. Each case makes one construct fire for its own reason.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

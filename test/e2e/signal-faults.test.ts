@@ -2,7 +2,7 @@
  * A latency-then-loss timeline on the bot→bridge link of the real Signal stack: each fault is verified when
  * injected, the SLIs of its phase move, the phase after it recovers, and the link ends clean.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

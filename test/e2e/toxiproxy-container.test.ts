@@ -4,7 +4,7 @@
  * run uses the container and the fallback test is skipped with that reason). The same run cuts a two-way link
  * (`a<->b`, both links declared) and ramps a latency whose `for` is a whole number of steps.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
