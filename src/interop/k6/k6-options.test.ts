@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenario/scenario-loader.ts';
+import { playbookMethod } from '../../scenario/method-schema.ts';
 import { scenarioSchema, type Scenario } from '../../scenario/scenario-schema.ts';
 import { parse } from 'yaml';
 import { exportOptions } from './k6-options.ts';
@@ -66,7 +67,7 @@ describe('k6 options of an exported scenario', () => {
       atMs += msOf(k6.duration!);
     }
     expect(atMs).toBe(scenario.load.duration);
-    const timed = scenario.faults.timeline.length + scenario.steps.length > 0;
+    const timed = scenario.faults.timeline.length + playbookMethod(scenario).length > 0;
     expect(windows[0]!.name).toBe(timed ? 'baseline' : 'run');
   });
 
