@@ -2,7 +2,8 @@
  * `drill compare` on mixed pairs: a k6 run imported with `drill import k6` against a real drill run of the same
  * scenario, both ways round. The k6 files are written from samples drawn from the drill run's own latency
  * histograms, so the pair must judge Pass; with the imported samples made 40 ms faster, the drill run is a
- * regression of reply_latency and must Fail naming it.
+ * regression of reply_latency and must Fail naming it. An import is kept in the history, so `drill gate` judges
+ * a new drill run against a k6 baseline.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { seededRandom } from '../../src/common/random.ts';
 import type { ComparisonResult } from '../../src/compare/release-comparison.ts';
 import { LatencyHistogram } from '../../src/load/latency-histogram.ts';
 import type { Report } from '../../src/report/report-schema.ts';
-import { drillSync, runScenarioFile } from '../helpers/drill-cli.ts';
+import { drillSync, runFolders, runScenarioFile, startDrill } from '../helpers/drill-cli.ts';
 import { trendSummary, writeJsonOutput, writeSummary, type KnownSample } from '../helpers/k6-samples.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-k6-compare-'));
@@ -67,7 +68,7 @@ function importedRun(drillRun: Report, name: string, shiftMs: number): string {
   const out = path.join(dir, `${name}-out`);
   const run = drillSync(['import', 'k6', path.join(dir, `${name}-summary.json`), path.join(dir, `${name}.json`), '--scenario', scenarioFile, '--out', out]);
   expect(run.code, run.stderr).toBe(0);
-  return path.join(out, readdirSync(out)[0]!, 'report.json');
+  return path.join(out, runFolders(out)[0]!, 'report.json');
 }
 
 function compare(baseline: string, candidate: string): { code: number | null; output: string; result: ComparisonResult } {
@@ -104,6 +105,8 @@ describe('drill compare on an imported k6 run and a drill run', () => {
     expect(result.verdict, output).toBe('pass');
     expect(code).toBe(0);
     expect(output).toMatch(/signal-mixed: 1\.4\.0 against baseline 1\.4\.0: \*\*PASS\*\*/);
+    // The k6 run records no services: no configuration drift is claimed from that.
+    expect(result.drift).toEqual([]);
   });
 
   it('fails naming reply_latency when the k6 baseline is 40 ms faster than the drill candidate', () => {
@@ -125,5 +128,22 @@ describe('drill compare on an imported k6 run and a drill run', () => {
     expect(slower.result.slis.find((s) => s.sli === 'reply_latency' && s.phase === 'run')?.classification, slower.output).toBe('high');
     expect(slower.result.verdict).toBe('fail');
     expect(slower.code).toBe(1);
+  });
+
+  it('gates a new drill run against a k6 run kept in the history and marked as the baseline', { timeout: 120_000 }, async () => {
+    const imported = importedRun(drillRun, 'gate-baseline', 0);
+    const history = path.join(path.dirname(path.dirname(imported)), 'history');
+    const runId = path.basename(path.dirname(imported));
+    expect(readdirSync(path.join(history, 'signal-mixed', '1.4.0'))).toEqual([runId]);
+    const mark = drillSync(['baseline', 'mark', runId, '--history', history]);
+    expect(mark.stdout, mark.stderr).toMatch(/signal-mixed: baseline is now 1\.4\.0 \(1 run: k6-signal-mixed-/);
+    const gateDir = path.join(dir, 'gate');
+    writeFileSync(path.join(dir, 'gate.yaml'), `history: ${history}\nreportDir: ${gateDir}\njunit: ${gateDir}/junit.xml\nsummary: ${gateDir}/summary.md\nruns: [{ scenario: ${scenarioFile} }]\n`);
+    const gate = startDrill(['gate', path.join(dir, 'gate.yaml'), '--candidate', '1.4.0'], { DRILL_STATE_DIR: path.join(dir, 'state') });
+    const { code } = await gate.exit;
+    expect(code, gate.output()).toBe(0);
+    const junit = readFileSync(path.join(gateDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="drill gate: signal-mixed" tests="\d+" failures="0" errors="0"/);
+    expect(junit).toMatch(/<testcase classname="signal-mixed.run" name="reply_latency"/);
   });
 });
