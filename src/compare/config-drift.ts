@@ -15,6 +15,8 @@ export interface DriftEntry {
 
 export function configDrift(baseline: Report, candidate: Report): DriftEntry[] {
   const drift: DriftEntry[] = [];
+  // An imported k6 run records no services: it says nothing of the stack's configuration, so nothing drifted.
+  if (isImportedWithoutServices(baseline) || isImportedWithoutServices(candidate)) return drift;
   const names = [...new Set([...baseline.services, ...candidate.services].map((s) => s.name))].sort();
   for (const service of names) {
     const b = baseline.services.find((s) => s.name === service);
@@ -32,6 +34,10 @@ export function configDrift(baseline: Report, candidate: Report): DriftEntry[] {
     }
   }
   return drift;
+}
+
+function isImportedWithoutServices(report: Report): boolean {
+  return report.runtime === 'k6' && report.services.length === 0;
 }
 
 function flatten(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {

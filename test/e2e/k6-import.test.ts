@@ -4,7 +4,7 @@
  * reports them (so within its precision of the true ones), per phase too, and k6's threshold verdicts decide the
  * exit code. A real short drill run and an imported run share SLI names, kinds, units and histogram encoding.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { seededRandom } from '../../src/common/random.ts';
 import { SIGNAL_K6_SLIS } from '../../src/interop/k6/signal-script.ts';
 import { LatencyHistogram } from '../../src/load/latency-histogram.ts';
 import { reportSchema, type Report } from '../../src/report/report-schema.ts';
-import { drillSync, runScenarioFile } from '../helpers/drill-cli.ts';
+import { drillSync, runFolders, runScenarioFile } from '../helpers/drill-cli.ts';
 import { trendSummary, writeJsonOutput, writeSummary, type KnownSample } from '../helpers/k6-samples.ts';
 
 const startMs = Date.UTC(2026, 0, 1);
@@ -20,7 +20,7 @@ const startMs = Date.UTC(2026, 0, 1);
 function importRun(args: string[]): { code: number | null; stdout: string; stderr: string; report: Report | undefined } {
   const out = mkdtempSync(path.join(os.tmpdir(), 'drill-k6-import-out-'));
   const run = drillSync(['import', 'k6', ...args, '--out', out]);
-  const [runId] = readdirSync(out);
+  const [runId] = runFolders(out);
   const report = runId ? reportSchema.parse(JSON.parse(readFileSync(path.join(out, runId, 'report.json'), 'utf8'))) : undefined;
   return { ...run, report };
 }

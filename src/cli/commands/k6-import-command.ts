@@ -1,10 +1,13 @@
 /**
  * `drill import k6 SUMMARY.json [RESULTS.json...]`: a k6 run (its --summary-export and the JSON output of one or
- * several runners) as a drill run folder, `<out>/<run id>/report.{json,md}`, so compare and gate read it as any run.
+ * several runners) as a drill run folder, `<out>/<run id>/report.{json,md}`, kept in the run history `<out>/history`
+ * as `drill run` keeps its runs, so compare, baseline mark and gate read it as any run.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UsageError } from '../../common/errors.ts';
+import { HistoryReporter } from '../../compare/history-reporter.ts';
+import { HistoryStore } from '../../compare/history-store.ts';
 import { emptySamples, readK6JsonOutput } from '../../interop/k6/k6-json-output-reader.ts';
 import { buildImportedReport } from '../../interop/k6/k6-report-builder.ts';
 import { readK6Summary } from '../../interop/k6/k6-summary-reader.ts';
@@ -16,9 +19,10 @@ import { parseOptions } from './parse-options.ts';
 
 export const k6ImportUsage = `  drill import k6 SUMMARY [RESULTS...] [options]
                                    a k6 run (--summary-export file, --out json files of its runners, .gz too)
-                                   as a drill run: <out>/<run id>/report.{json,md}; exit 1 when k6's thresholds failed
+                                   as a drill run: <out>/<run id>/report.{json,md}, kept in <out>/history for
+                                   compare, baseline mark and gate; exit 1 when k6's thresholds failed
       --scenario FILE              the scenario it was exported from (name, release, seed, target rate)
-      --out DIR                    write the run folder here (default reports)
+      --out DIR                    write the run folder and the history here (default reports)
 `;
 
 export async function importK6(args: string[], io: CommandIo): Promise<number> {
@@ -42,6 +46,7 @@ export async function importK6(args: string[], io: CommandIo): Promise<number> {
   await mkdir(runDir, { recursive: true });
   await new JsonReporter().onRunEnd(report, runDir);
   await new MarkdownReporter().onRunEnd(report, runDir);
+  await new HistoryReporter(new HistoryStore(path.join(resolve(values.out!), 'history'))).onRunEnd(report);
   const from = samples ? `${samples.points} samples from ${samples.runners.size} runner(s)` : 'the summary alone (no histograms)';
   io.stdout.write(
     `wrote ${path.relative(io.cwd, runDir) || runDir}/report.json from ${from}: ${Object.keys(report.slis).length} SLIs, ${report.phases.length} phase(s), verdict ${report.verdict}\n`,
