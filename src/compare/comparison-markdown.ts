@@ -2,7 +2,8 @@
 import type { ComparisonResult } from './release-comparison.ts';
 import type { SliComparison } from './sli-comparison.ts';
 
-const LABEL: Record<string, string> = { pass: 'Pass', high: 'High', low: 'Low', nodata: 'nodata', 'cannot-judge': 'cannot-judge', marginal: 'Marginal', fail: 'Fail' };
+/** How each classification and verdict is written. */
+export const LABEL: Record<string, string> = { pass: 'Pass', high: 'High', low: 'Low', nodata: 'nodata', 'cannot-judge': 'cannot-judge', marginal: 'Marginal', fail: 'Fail' };
 
 export function fmt(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
@@ -10,12 +11,14 @@ export function fmt(value: number | null | undefined, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
-function figure(s: SliComparison, value: number | null): string {
+/** The compared figure of one side, with its unit (rates as percent). */
+export function figure(s: SliComparison, value: number | null): string {
   if (s.kind === 'rate') return value === null ? '—' : `${fmt(value * 100)} %`;
   return fmt(value, s.kind === 'trend' ? 'ms' : '');
 }
 
-function difference(s: SliComparison): string {
+/** candidate − baseline with its unit and confidence interval: `+12 ms [8.1, 15]`. */
+export function difference(s: SliComparison): string {
   if (s.difference === null) return '—';
   const scale = s.kind === 'rate' ? 100 : 1;
   const unit = s.kind === 'rate' ? ' pt' : s.kind === 'trend' ? ' ms' : '';

@@ -31,9 +31,10 @@ export async function runGate(gate: GateFile, options: GateRunOptions): Promise<
     const run = await runForJudgement(loaded, candidate, { ...options, reportDir: gate.reportDir });
     try {
       const baseline = poolComparable('baseline', await resolveReports('baseline', options.store, name, options.cwd));
-      const result = compareReleases(baseline, poolComparable(run.report.runId, [run.report]), loaded.scenario);
+      const candidatePool = poolComparable(run.report.runId, [run.report]);
+      const result = compareReleases(baseline, candidatePool, loaded.scenario);
       await options.store.recordJudgement(name, judgementOf('gate', candidate, { release: mark.release, runIds: mark.runIds }, result, loaded.scenario.rollback.map((r) => r.source)));
-      outcomes.push({ file: entry.scenario, scenario: name, result });
+      outcomes.push({ file: entry.scenario, scenario: name, result, pools: { baseline, candidate: candidatePool } });
     } catch (error) {
       outcomes.push({ file: entry.scenario, scenario: name, error: `${(error as Error).message} (run ${run.report.runId}: ${run.report.verdict}${run.report.errors.length ? `, ${run.report.errors.join('; ')}` : ''})` });
     }

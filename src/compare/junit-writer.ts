@@ -5,6 +5,7 @@
  */
 import junitModule, { type Builder } from 'junit-report-builder';
 import type { ComparisonResult } from './release-comparison.ts';
+import type { ReportPool } from './report-pool.ts';
 import { fmt } from './comparison-markdown.ts';
 
 // Its types describe an ES default export; Node hands over module.exports, which is the builder itself.
@@ -16,6 +17,8 @@ export interface GateOutcome {
   scenario: string;
   /** Absent when the scenario could not be run or judged at all. */
   result?: ComparisonResult;
+  /** The pooled baseline and candidate the result judged (their histograms draw the HTML page). */
+  pools?: { baseline: ReportPool; candidate: ReportPool };
   /** Why nothing was judged (missing baseline, run failed). */
   error?: string;
 }

@@ -45,6 +45,7 @@ describe('drill gate in CI', () => {
     expect(testcase(junit, 'signal-gate.run', 'reply_latency')).toMatch(/pass \(critical\): median [\d.]+ → [\d.]+ ms/);
     expect(testcase(junit, 'signal-gate.rollback', 'reply_latency p(95) > 2x baseline')).toMatch(/baseline [\d.]+, limit [\d.]+, candidate [\d.]+/);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/^# drill gate: PASS/);
+    expect(readFileSync(path.join(out, 'signal-gate.compare.html'), 'utf8')).toContain('data-verdict="pass"');
 
     const guard = ['guard', '--check', 'scenarios/signal-gate.yaml', '--candidate', '1.4.0', '--history', workdir];
     expect(await drill(guard)).toMatchObject({ code: 0, output: expect.stringMatching(/OK: 1\.4\.0 passed its gate against baseline 1\.4\.0/) });
@@ -59,6 +60,9 @@ describe('drill gate in CI', () => {
     const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
     expect(testcase(junit, 'signal-gate.run', 'reply_latency')).toMatch(/<failure message="high \(critical\): median [\d.]+ → [\d.]+ ms \(Mann-Whitney p=[\d.e-]+, A=0\.\d+, beyond the floors\)/);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/1\.4\.1 against baseline 1\.4\.0: \*\*FAIL\*\*/);
+    const page = readFileSync(path.join(out, 'signal-gate.compare.html'), 'utf8');
+    expect(page).toContain('data-verdict="fail"');
+    expect(page).toMatch(/<td>reply_latency<\/td>.*?data-classification="high"/);
   });
 
   it('cannot judge without a marked baseline: exit 3, an error in JUnit, no load run', async () => {

@@ -20,6 +20,7 @@ export const compareUsage = `  drill compare BASELINE CANDIDATE [options]
       --scenario FILE|NAME         scenario whose rollback thresholds and compare: settings apply, or whose history to use
       --history DIR                the run history (default reports/history)
       --json FILE                  also write the comparison as JSON; --markdown FILE: as Markdown
+      --html FILE                  also write the comparison as a self-contained HTML page (distributions overlaid)
   drill baseline mark RUN|RELEASE [--scenario NAME] [--history DIR]
                                    mark a run, or every kept run of a release (pooled), as the scenario's baseline
   drill baseline show --scenario NAME [--history DIR]
@@ -29,7 +30,7 @@ const compare: Command = async (args, io) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { scenario: { type: 'string' }, history: { type: 'string', default: 'reports/history' }, json: { type: 'string' }, markdown: { type: 'string' } },
+    options: { scenario: { type: 'string' }, history: { type: 'string', default: 'reports/history' }, json: { type: 'string' }, markdown: { type: 'string' }, html: { type: 'string' } },
   });
   if (positionals.length !== 2) throw new UsageError('drill compare takes BASELINE and CANDIDATE');
   const [baselineSpec, candidateSpec] = positionals as [string, string];
@@ -45,6 +46,10 @@ const compare: Command = async (args, io) => {
   io.stdout.write(markdown);
   if (values.json) await writeFile(path.resolve(io.cwd, values.json), `${JSON.stringify(result, null, 2)}\n`);
   if (values.markdown) await writeFile(path.resolve(io.cwd, values.markdown), markdown);
+  if (values.html) {
+    const { renderComparePage } = await import('../../report/html/compare-page.ts');
+    await writeFile(path.resolve(io.cwd, values.html), renderComparePage(result, { baseline, candidate }));
+  }
   return exitCodeOfVerdict(result.verdict);
 };
 

@@ -18,7 +18,8 @@ import type { CommandIo } from '../commands.ts';
 type Command = (args: string[], io: CommandIo) => Promise<number>;
 
 export const gateUsage = `  drill gate GATEFILE [options]    run the gate file's scenarios at the candidate release, compare each with its marked
-                                   baseline, write JUnit XML and a Markdown summary (also to $GITHUB_STEP_SUMMARY)
+                                   baseline, write JUnit XML, a Markdown summary (also to $GITHUB_STEP_SUMMARY) and
+                                   SCENARIO.compare.html beside the summary
       --candidate R                the release under test (else the gate file's candidate:)
       --history DIR · --junit FILE · --summary FILE · --report-dir DIR   override the gate file
       exit 0 pass · 1 fail or marginal · 3 could not judge (missing baseline, too few samples, a run that failed)
@@ -57,11 +58,21 @@ const gate: Command = async (args, io) => {
   const summary = [`# drill gate: ${verdict.toUpperCase()}`, '', ...outcomes.map((o) => (o.result ? comparisonMarkdown(o.result) : `## ${o.scenario}: **CANNOT-JUDGE**\n\n- ${o.error}\n`))].join('\n');
   await writeOut(gateFile.junit, gateJUnit(outcomes));
   await writeOut(gateFile.summary, summary);
+  const pages = await writeComparePages(outcomes, path.dirname(gateFile.summary));
   const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
   if (stepSummary) await appendFile(stepSummary, `${summary}\n`);
-  io.stdout.write(`${outcomes.map((o) => `${o.scenario}: ${o.result ? `${o.result.verdict}${o.result.reasons.length ? ` (${o.result.reasons[0]})` : ''}` : `cannot-judge (${o.error})`}`).join('\n')}\ndrill gate: ${verdict.toUpperCase()}\n  junit ${gateFile.junit}\n  summary ${gateFile.summary}\n`);
+  io.stdout.write(`${outcomes.map((o) => `${o.scenario}: ${o.result ? `${o.result.verdict}${o.result.reasons.length ? ` (${o.result.reasons[0]})` : ''}` : `cannot-judge (${o.error})`}`).join('\n')}\ndrill gate: ${verdict.toUpperCase()}\n  junit ${gateFile.junit}\n  summary ${gateFile.summary}\n${pages.map((p) => `  html ${p}\n`).join('')}`);
   return exitCodeOfVerdict(verdict);
 };
+
+/** One `<scenario>.compare.html` per judged scenario, beside the summary. */
+async function writeComparePages(outcomes: readonly GateOutcome[], dir: string): Promise<string[]> {
+  const { renderComparePage } = await import('../../report/html/compare-page.ts');
+  const judged = outcomes.filter((o) => o.result && o.pools);
+  const files = judged.map((o) => path.join(dir, `${o.scenario}.compare.html`));
+  await Promise.all(judged.map((o, i) => writeOut(files[i]!, renderComparePage(o.result!, o.pools!))));
+  return files;
+}
 
 async function writeOut(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

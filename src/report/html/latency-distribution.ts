@@ -15,6 +15,23 @@ const STEPS_PER_DECADE = 10;
 const DECADES = 5;
 const TABLE_PERCENTILES = [50, 90, 99, 99.9, 100];
 
+/** The x values of a percentile chart: 1 / (1 − q) from p0 to p99.999, evenly spaced on a log axis. */
+export const PERCENTILE_XS: readonly number[] = Array.from({ length: DECADES * STEPS_PER_DECADE + 1 }, (_, k) => 10 ** (k / STEPS_PER_DECADE));
+
+/** The percentile x axis of a distribution chart. */
+export const PERCENTILE_AXIS = { label: 'percentile', format: 'percentile', log: true } as const;
+
+/** Latency at each of `PERCENTILE_XS`; a log axis has no 0, so values under 1 µs are shown as 1 µs. */
+export function percentileValues(h: LatencyHistogram): number[] {
+  return PERCENTILE_XS.map((x) => Math.max(0.001, h.percentileMs(100 * (1 - 1 / x))));
+}
+
+/** The heading and one row per histogram of a distribution's text alternative: samples, p50…p99.9, max. */
+export const PERCENTILE_HEAD = ['samples', ...TABLE_PERCENTILES.map((p) => (p === 100 ? 'max' : `p${p}`))];
+export function percentileRow(h: LatencyHistogram): (string | number)[] {
+  return [h.count, ...TABLE_PERCENTILES.map((p) => formatNumber(h.percentileMs(p)))];
+}
+
 /** The histogram to show: the workload's latency SLI, else the first trend that is not a harness figure. */
 export function primaryLatencySli(report: Report): string | undefined {
   const trends = Object.entries(report.slis).filter(([, v]) => v.kind === 'trend' && v.histogram && report.histograms[v.histogram]);
@@ -40,23 +57,19 @@ export function distributionChart(report: Report): { spec: ChartSpec; figures: T
   if (!sli) return undefined;
   const unit = report.slis[sli]?.unit ?? 'ms';
   const histograms = histogramsOf(report, sli);
-  const xValues = Array.from({ length: DECADES * STEPS_PER_DECADE + 1 }, (_, k) => 10 ** (k / STEPS_PER_DECADE));
-  const percentileOf = (x: number) => 100 * (1 - 1 / x);
-  // A log axis has no 0: values under 1 µs are shown as 1 µs.
-  const at = (h: LatencyHistogram, percentile: number) => Math.max(0.001, h.percentileMs(percentile));
   const spec: ChartSpec = {
     id: 'chart-distribution',
     title: `Latency distribution: ${sli}`,
-    x: { label: 'percentile', format: 'percentile', log: true },
+    x: PERCENTILE_AXIS,
     y: { label: unit, log: true },
-    xValues,
-    series: histograms.map((h) => ({ label: `${h.label} (n=${h.histogram.count})`, values: xValues.map((x) => at(h.histogram, percentileOf(x))) })),
+    xValues: [...PERCENTILE_XS],
+    series: histograms.map((h) => ({ label: `${h.label} (n=${h.histogram.count})`, values: percentileValues(h.histogram) })),
     heightPx: 300,
   };
   const figures: TableSpec = {
     caption: `${sli} at each percentile, ${unit}`,
-    head: ['histogram', 'samples', ...TABLE_PERCENTILES.map((p) => (p === 100 ? 'max' : `p${p}`))],
-    rows: histograms.map((h) => [h.label, h.histogram.count, ...TABLE_PERCENTILES.map((p) => formatNumber(h.histogram.percentileMs(p)))]),
+    head: ['histogram', ...PERCENTILE_HEAD],
+    rows: histograms.map((h) => [h.label, ...percentileRow(h.histogram)]),
     numeric: [1, 2, 3, 4, 5, 6],
   };
   return { spec, figures };
