@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// The shipped scenarios judge latency SLOs: they run last, one file at a time, on a machine the rest of the
-// suite no longer loads (two cores here).
-const shipped = ['test/e2e/docker-scenarios.test.ts'];
+// The shipped scenarios judge latency SLOs, and the release gate judges latency against a committed baseline: they
+// run last, one file at a time, on a machine the rest of the suite no longer loads (two cores here).
+const shipped = ['test/e2e/docker-scenarios.test.ts', 'test/e2e/release-gate.test.ts'];
 
 export default defineConfig({
   test: {
