@@ -6,15 +6,9 @@
 # own per service. Exits non-zero when redis-server is still missing.
 set -euo pipefail
 
-say() { echo "setup-redis: $*"; }
-fail() { echo "setup-redis: error: $*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
-  else fail "needs root (or password-less sudo) to run: $*"
-  fi
-}
+SETUP_NAME=setup-redis
+# shellcheck source=setup-common.sh
+source "$(dirname "$0")/setup-common.sh"
 
 found() { command -v redis-server 2>/dev/null || { [ -x /usr/bin/redis-server ] && echo /usr/bin/redis-server; }; }
 
@@ -24,8 +18,7 @@ if binary="$(found)"; then
 fi
 command -v apt-get >/dev/null 2>&1 || fail "no redis-server and no apt-get: install redis-server by hand"
 say "no redis-server found: installing it from the distribution (apt-get update && apt-get install -y redis-server)"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server
+apt_install redis-server
 binary="$(found)" || fail "redis-server installed but still not found"
 # The package's service may have been started by the install where an init runs; drill does not use it.
 say "installed $("$binary" --version)"
