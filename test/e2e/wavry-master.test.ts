@@ -268,6 +268,8 @@ describe('master fixture', () => {
     // No Origin, or one not on the list: 403 at the upgrade.
     for (const origin of [undefined, 'http://elsewhere.example']) {
       const refused = new WebSocket(`${base.replace('http', 'ws')}/ws`, origin ? { origin } : {});
+      // Aborting the refused handshake makes ws emit 'error' ("closed before the connection was established").
+      refused.on('error', () => {});
       const status = await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
       refused.terminate();
       expect(status).toBe(403);
