@@ -3,8 +3,20 @@ import type { Report } from '../report-schema.ts';
 import { thresholdsSection } from './run-tables.ts';
 import { verdictReasons } from './run-verdict.ts';
 
-const threshold = (pass: boolean, observed: number) => ({ sli: 'reply_latency', expression: 'p(50)<100', phase: 'fault-0', observed, pass, abortOnFail: false });
-const phase = (name: string, p50: number) => ({ name, startMs: 0, endMs: 1, slis: { reply_latency: { kind: 'trend' as const, unit: 'ms', count: 10, percentiles: { p50 } } } });
+const threshold = (pass: boolean, observed: number) => ({
+  sli: 'reply_latency',
+  expression: 'p(50)<100',
+  phase: 'fault-0',
+  observed,
+  pass,
+  abortOnFail: false,
+});
+const phase = (name: string, p50: number) => ({
+  name,
+  startMs: 0,
+  endMs: 1,
+  slis: { reply_latency: { kind: 'trend' as const, unit: 'ms', count: 10, percentiles: { p50 } } },
+});
 
 function report(overrides: Partial<Report>): Report {
   return {
@@ -24,7 +36,18 @@ describe('run verdict and thresholds', () => {
     const reasons = verdictReasons(
       report({
         thresholds: [threshold(true, 5), threshold(false, 316)],
-        steps: [{ name: 'outage', action: 'stop', service: 'bridge', atMs: 0, tMs: 1_000, pass: false, checks: [], error: 'not recovered within 1000 ms' }],
+        steps: [
+          {
+            name: 'outage',
+            action: 'stop',
+            service: 'bridge',
+            atMs: 0,
+            tMs: 1_000,
+            pass: false,
+            checks: [],
+            error: 'not recovered within 1000 ms',
+          },
+        ],
         errors: ['FaultError: x'],
       }),
     );
@@ -35,18 +58,23 @@ describe('run verdict and thresholds', () => {
     ]);
   });
 
-  it('names the playbook reasons the page cannot derive: a steady state that did not hold, a failed rollback', () => {
+  it('names the verdict reasons the page cannot word itself: a steady state that did not hold, an abort, a failed rollback', () => {
     const reasons = verdictReasons(
       report({
         verdict: 'not-steady',
         reasons: [
           { code: 'not-steady', message: 'steady state before the method: master-ready does not hold', observed: 'status 503' },
+          { code: 'aborted', message: 'abortOnFail probe dlq-empty breached; the method stopped and the rollbacks ran', observed: '3' },
           { code: 'rollback-failed', message: 'undrain: status 401' },
           { code: 'threshold', message: 'worded by the page itself' },
         ],
       }),
     );
-    expect(reasons).toEqual(['steady state before the method: master-ready does not hold: observed status 503', 'undrain: status 401']);
+    expect(reasons).toEqual([
+      'steady state before the method: master-ready does not hold: observed status 503',
+      'abortOnFail probe dlq-empty breached; the method stopped and the rollbacks ran: observed 3',
+      'undrain: status 401',
+    ]);
   });
 
   it('says what held when nothing failed', () => {

@@ -12,7 +12,7 @@ const HEADLINE: Record<Report['verdict'], string> = {
   error: 'The harness failed: the figures are incomplete, and they say nothing about the system under test.',
 };
 
-const PLAYBOOK_CODES = new Set(['not-steady', 'deviated', 'rollback-failed', 'probe-aborted']);
+const VERDICT_ONLY_CODES = new Set(['not-steady', 'deviated', 'rollback-failed', 'aborted']);
 
 function observedText(report: Report, t: Report['thresholds'][number]): string {
   if (t.observed === null) return t.note ?? 'no value';
@@ -24,14 +24,14 @@ function observedText(report: Report, t: Report['thresholds'][number]): string {
 export function verdictReasons(report: Report): string[] {
   const breached = report.thresholds.filter((t) => !t.pass);
   const failedSteps = report.steps.filter((s) => !s.pass);
-  // The playbook's own reasons (steady state, probes, rollbacks); thresholds, steps and errors are worded below.
-  const playbookReasons = report.reasons.filter((r) => PLAYBOOK_CODES.has(r.code === 'aborted' && r.message.startsWith('abortOnFail probe') ? 'probe-aborted' : r.code));
+  // The verdict's reasons the page cannot word from the report itself (steady state, aborts, rollbacks);
+  // thresholds, steps and errors are worded below, with their units.
+  const verdictOnly = report.reasons.filter((r) => VERDICT_ONLY_CODES.has(r.code));
   const reasons = [
-    ...playbookReasons.map((r) => `${r.message}${r.observed === undefined ? '' : `: observed ${r.observed}`}`),
+    ...verdictOnly.map((r) => `${r.message}${r.observed === undefined ? '' : `: observed ${r.observed}`}`),
     ...breached.map((t) => `${t.sli} ${t.expression} in ${t.phase}: observed ${observedText(report, t)}`),
     ...failedSteps.map((s) => `drill step ${s.name} (${s.action} ${s.service}) did not recover: ${s.error ?? 'no recovery'}`),
     ...report.errors.map((e) => `error: ${e}`),
-    ...report.timeline.filter((e) => e.type === 'abort').map((e) => `aborted at ${formatNumber(e.tMs / 1_000)} s: ${e.detail ?? ''}`),
   ];
   if (reasons.length === 0) {
     const recovered = report.steps.map((s) => `${s.name} recovered in ${formatNumber((s.recoveryMs ?? 0) / 1_000)} s`);
