@@ -26,8 +26,12 @@ export interface SliPolicy {
 
 /** SLIs whose fall is the regression. */
 const DECREASE_IS_BAD = new Set(['session_setup_success', 'relays_assignable']);
-/** SLIs that describe the load or the mix rather than the quality of the release. */
-const NOT_JUDGED = new Set(['arrivals', 'schedule_lag', 'leases_issued', 'relay_share', 'webrtc_share', 'relays_new', 'relays_probation', 'relays_active']);
+/**
+ * SLIs that describe the load or the mix rather than the quality of the release, and the `_uncorrected` twins of
+ * latency SLIs: they measure the same replies from the actual send time, so judging both would count one change
+ * twice (and let the twin's noise alone move the score).
+ */
+const NOT_JUDGED = new Set(['reply_latency_uncorrected', 'http_req_duration_uncorrected', 'arrivals', 'schedule_lag', 'leases_issued', 'relay_share', 'webrtc_share', 'relays_new', 'relays_probation', 'relays_active']);
 
 export const DEFAULT_FLOORS: Record<SliKind, { floor: number; floorRatio: number }> = {
   trend: { floor: 5, floorRatio: 0.1 },

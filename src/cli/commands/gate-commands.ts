@@ -61,7 +61,7 @@ const gate: Command = async (args, io) => {
   const pages = await writeComparePages(outcomes, path.dirname(gateFile.summary));
   const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
   if (stepSummary) await appendFile(stepSummary, `${summary}\n`);
-  io.stdout.write(`${outcomes.map((o) => `${o.scenario}: ${o.result ? `${o.result.verdict}${o.result.reasons.length ? ` (${o.result.reasons[0]})` : ''}` : `cannot-judge (${o.error})`}`).join('\n')}\ndrill gate: ${verdict.toUpperCase()}\n  junit ${gateFile.junit}\n  summary ${gateFile.summary}\n${pages.map((p) => `  html ${p}\n`).join('')}`);
+  io.stdout.write(`${outcomes.map((o) => `${o.scenario}: ${o.result ? `${o.result.verdict}${o.result.reasons.length ? ` (${o.result.reasons.join('; ')})` : ''}` : `cannot-judge (${o.error})`}`).join('\n')}\ndrill gate: ${verdict.toUpperCase()}\n  junit ${gateFile.junit}\n  summary ${gateFile.summary}\n${pages.map((p) => `  html ${p}\n`).join('')}`);
   return exitCodeOfVerdict(verdict);
 };
 
