@@ -97,6 +97,16 @@ describe('compareReleases', () => {
     expect(result.drift).toContainEqual({ service: 'bot', key: 'env.WORKER_POOL_SIZE', baseline: '16', candidate: '2' });
   });
 
+  it('lists a rebuilt image under the same tag as drift of its id', () => {
+    const onImage = (id: string) => {
+      const r = report({ release: '1.4.0', seed: 3 });
+      r.services[0]!.config = { ...r.services[0]!.config!, image: 'drill/bot:1.4.0', imageId: id };
+      return r;
+    };
+    const result = judge([onImage('sha256:aaa')], [onImage('sha256:bbb')]);
+    expect(result.drift).toEqual([{ service: 'bot', key: 'imageId', baseline: 'sha256:aaa', candidate: 'sha256:bbb' }]);
+  });
+
   it('pools runs: histogram counts add up', () => {
     const pool = poolReports(known);
     const latency = pool.windows[0]!.slis.get('reply_latency');

@@ -171,6 +171,8 @@ export const serviceConfigSchema = z.object({
   /** `fixture:NAME`, `command:ARGV`, `image:REF` or `external:URL`. */
   source: z.string(),
   image: z.string().optional(),
+  /** The engine's id of the image (`sha256:…`) the container ran, on the container runtime. */
+  imageId: z.string().optional(),
   env: z.record(z.string(), z.string()),
   /** The fixture's release profile (`fixtures/<name>/releases/<release>.json`). */
   profile: z.record(z.string(), z.unknown()).optional(),

@@ -13,6 +13,8 @@ export interface ServiceConfig {
   release: string;
   source: string;
   image?: string;
+  /** The engine's id of the image (`sha256:…`), on the container runtime. */
+  imageId?: string;
   env: Record<string, string>;
   /** The fixture's `releases/<release>.json`, when the service is a fixture. */
   profile?: Record<string, unknown>;
@@ -22,7 +24,7 @@ export interface ServiceConfig {
 const SECRET_NAME = /secret|token|password|passwd|credential|private|api[-_]?key|signing[-_]?key|auth/i;
 export const REDACTED = '[redacted]';
 
-export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[]): ServiceConfig {
+export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[], image?: { ref: string; id: string }): ServiceConfig {
   const ports = new Set(allPlans.flatMap((p) => Object.values(p.ports).map((b) => String(b.port))));
   const runDir = path.dirname(path.dirname(plan.logFile));
   const env: Record<string, string> = {};
@@ -45,6 +47,10 @@ export function serviceConfig(plan: ServicePlan, allPlans: readonly ServicePlan[
     env,
   };
   if (source.type === 'image') config.image = source.image;
+  if (image) {
+    config.image = image.ref;
+    config.imageId = image.id;
+  }
   const profile = source.type === 'fixture' ? fixtureProfile(source.fixture, plan.release) : undefined;
   if (profile) config.profile = profile;
   return config;

@@ -32,6 +32,8 @@ export interface ReportInputs {
   interrupted: boolean;
   stackPlans: ServicePlan[];
   usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined>;
+  /** The image each container started from (container runtime). */
+  images?: Record<string, { ref: string; id: string }>;
   /** Drill steps (the method) as they ran. */
   steps: StepResult[];
   /** The playbook's steady state, rollbacks and outcome, when the scenario has a method. */
@@ -94,7 +96,7 @@ export function buildReport(inputs: ReportInputs): Report {
       source: plan.source.type === 'fixture' ? `fixture:${plan.source.fixture}` : plan.source.type === 'command' ? `command:${plan.source.argv[0]}` : `${plan.source.type}`,
       ports: Object.fromEntries(Object.entries(plan.ports).map(([k, b]) => [k, b.port])),
       ...(inputs.usage[plan.name] ?? {}),
-      config: serviceConfig(plan, inputs.stackPlans),
+      config: serviceConfig(plan, inputs.stackPlans, inputs.images?.[plan.name]),
     })),
     load: {
       executor: scenario.load.executor,

@@ -84,6 +84,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   };
   options.signal.addEventListener('abort', onInterrupt, { once: true });
   let usage: Record<string, { cpuSeconds: number; rssBytes: number } | undefined> = {};
+  const images: Record<string, { ref: string; id: string }> = {};
   const report = (interrupted: boolean) =>
     buildReport({
       loaded,
@@ -98,6 +99,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       interrupted,
       stackPlans: stack ? stack.serviceNames.map((n) => stack!.plan(n)) : [],
       usage,
+      images,
       steps: playbook?.method.results ?? [],
       playbook: playbook?.outcome(),
     });
@@ -120,6 +122,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       signal: options.signal,
       onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
     });
+    for (const name of stack.serviceNames) {
+      const state = stack.state(name);
+      if (state.state === 'running' && state.image) images[name] = state.image;
+    }
     driver = await createDriver(scenario, stack);
     await driver.prepare({ slis, series });
     const running = stack;

@@ -93,6 +93,8 @@ export interface RunningService extends AsyncDisposable {
   readonly pid: number | undefined;
   /** Epoch ms when the service passed its readiness probe. */
   readonly readyAtMs: number;
+  /** The image a container runs: its reference and the engine's id of it (`sha256:…`); undefined for processes. */
+  readonly image?: { ref: string; id: string };
   /** The address the harness reaches a named port at. */
   address(port: string): PortBinding;
   /** Resolves when the service exits for any reason; `expected` tells whether the harness asked for it. */

@@ -38,12 +38,15 @@ describe.skipIf(!engine.reachable)('shipped scenarios on docker', () => {
       expect(report.steps.filter((s) => !s.pass)).toEqual([]);
       expect(code).toBe(0);
       expect(report.runtime).toBe('docker');
+      const api = engine.reachable ? engine.client.container.dockerode : undefined;
       for (const service of report.services) {
         expect(service.source, service.name).toMatch(/^fixture:/);
         // From the engine's stats, not from a process table.
         expect(service.rssBytes, service.name).toBeGreaterThan(0);
+        // The configuration drift sees the image itself: its reference and the engine's id of it.
+        expect(service.config?.image, service.name).toMatch(/^drill\/[a-z]+:/);
+        expect(service.config?.imageId, service.name).toBe((await api!.getImage(service.config!.image!).inspect()).Id);
       }
-      const api = engine.reachable ? engine.client.container.dockerode : undefined;
       expect(await containersOfRun(api!, report.runId)).toEqual([]);
     },
     300_000,

@@ -73,7 +73,9 @@ export class DockerRuntime implements Runtime {
       throw new ServiceError(`${plan.name}: the Docker engine could not start ${image}: ${(error as Error).message}`, { cause: error });
     }
     log.info(`Started ${plan.name} in ${Math.round(performance.now() - started)} ms (container ${handle!.shortId})`);
-    return new RunningContainer(this, plan, handle!, Date.now(), log);
+    // The id, not only the tag: a tag rebuilt with other contents is configuration drift the report must show.
+    const imageId = (await handle!.container.inspect()).Image;
+    return new RunningContainer(this, plan, handle!, Date.now(), log, { ref: image, id: imageId });
   }
 
   /** A fixture runs as the harness's user (files in its data folder stay the user's), in its data folder, under an init. */
@@ -120,6 +122,7 @@ class RunningContainer implements RunningService {
     private readonly handle: ContainerHandle,
     readonly readyAtMs: number,
     private readonly log: Logger,
+    readonly image: { ref: string; id: string },
   ) {}
 
   /** The engine's id of the container. */
