@@ -21,6 +21,7 @@ import { writeJsonSchemas } from '../scenario/json-schema.ts';
 import { report, reportUsage } from './commands/report-command.ts';
 import { monthly, monthlyUsage } from './commands/monthly-command.ts';
 import { withRunSignals } from './run-signals.ts';
+import { applyReleaseOptions } from './release-overrides.ts';
 import { k6Export, k6Import, k6Usage } from './commands/k6-commands.ts';
 
 export interface CommandIo {
@@ -41,6 +42,7 @@ Usage:
       --log-level LEVEL            debug | info | warn | error (default info; logs go to stderr)
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
       --release R                  the release under test instead of the scenario's (services without their own release)
+      --release SERVICE=R          the release of one service (repeatable), e.g. --release master=0.1.0
 ${reportUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
 ${toxiproxyUsage}${dockerUsage}${k6Usage}${compareUsage}${gateUsage}  drill --help
@@ -76,7 +78,7 @@ const run: Command = async (args, io) => {
       'report-dir': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       runtime: { type: 'string' },
-      release: { type: 'string' },
+      release: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('drill run takes exactly one scenario file');
@@ -87,7 +89,7 @@ const run: Command = async (args, io) => {
   if (values['report-dir']) loaded.scenario.report.dir = values['report-dir'];
   else for (const warning of loaded.warnings) io.stderr.write(`drill: warning: ${formatIssue(warning)}\n`);
   if (values.runtime !== undefined) loaded.scenario.runtime = runtimeOption(values.runtime);
-  if (values.release !== undefined) loaded.scenario.release = values.release;
+  applyReleaseOptions(loaded.scenario, values.release ?? []);
 
   // Loaded on demand: validate and schema should not pay for the whole run machinery.
   const { runScenario } = await import('../run/scenario-run.ts');

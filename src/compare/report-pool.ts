@@ -5,9 +5,10 @@
  */
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { Report, SliValue } from '../report/report-schema.ts';
+import { sampleOfHistogram, type WeightedSample } from './weighted-sample.ts';
 
 export type PooledSli =
-  | { kind: 'trend'; unit: string; histogram: LatencyHistogram; perRun: RunQuantiles[] }
+  | { kind: 'trend'; unit: string; histogram: LatencyHistogram; perRun: RunQuantiles[]; runSamples: WeightedSample[] }
   | { kind: 'rate'; unit: string; bad: number; total: number }
   | { kind: 'counter'; unit: string; count: number }
   | { kind: 'gauge'; unit: string; min: number; max: number; avg: number; value: number; runs: number };
@@ -87,10 +88,13 @@ function pooledValue(value: SliValue, pooled: PooledSli | undefined, histogram: 
       const run = { p50: histogram.percentileMs(50), p95: histogram.percentileMs(95), p99: histogram.percentileMs(99) };
       if (pooled?.kind !== 'trend') {
         const empty = new LatencyHistogram({ lowestUs: histogram.lowestUs, highestUs: histogram.highestUs, significantDigits: histogram.significantDigits });
-        return { kind: 'trend', unit, histogram: empty.merge(histogram), perRun: histogram.count > 0 ? [run] : [] };
+        return { kind: 'trend', unit, histogram: empty.merge(histogram), perRun: histogram.count > 0 ? [run] : [], runSamples: histogram.count > 0 ? [sampleOfHistogram(histogram)] : [] };
       }
       pooled.histogram.merge(histogram);
-      if (histogram.count > 0) pooled.perRun.push(run);
+      if (histogram.count > 0) {
+        pooled.perRun.push(run);
+        pooled.runSamples.push(sampleOfHistogram(histogram));
+      }
       return pooled;
     }
     case 'rate': {

@@ -220,6 +220,9 @@ describe('the command line', () => {
     [['constructor'], /unknown command "constructor"/],
     [['run', scenario, '--report-dir', path.join(blocker, 'reports')], /cannot create the report folder .*not a directory.*--report-dir/],
     [['run', scenario, '--report-dir', path.join(dir, 'n'.repeat(300))], /cannot create the report folder .*name too long/],
+    [['run', 'scenarios/signal-gate.yaml', '--release', 'nosuch=1.4.0'], /--release nosuch=1\.4\.0: the scenario has no service "nosuch"; it has bridge, bot/],
+    [['run', 'scenarios/signal-gate.yaml', '--release', 'bot=9.9.9'], /fixture "bot" of service "bot" has no release "9\.9\.9"; it has .*1\.4\.0/],
+    [['run', 'scenarios/signal-gate.yaml', '--release', '9.9.9'], /fixture "bot" of service "bot" has no release "9\.9\.9"/],
   ])('drill %j is bad input: exit 2, no stack trace', async (args, message) => {
     const result = await drill(args);
     expect(result.stderr).toMatch(message);
