@@ -72,7 +72,7 @@ async function benchSet(name: string, c: Case, runs: number, out: string): Promi
   const figures: Record<string, unknown> = {
     scenario: scenario.name,
     baseline: baseline.runIds,
-    aa: { comparisons: aa.length, notPass: aa.filter((r) => r.verdict !== 'pass').length, reasons: aa.filter((r) => r.verdict !== 'pass').map((r) => r.reasons[0]) },
+    aa: { comparisons: aa.length, notPass: aa.filter((r) => r.verdict !== 'pass').length, reasons: aa.filter((r) => r.verdict !== 'pass').map((r) => r.reasons.join(' · ')) },
   };
   for (const r of c.regressions) {
     const results = (await reportsOf(r.release)).map(judge);

@@ -5,10 +5,9 @@
  */
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import type { Report, SliValue } from '../report/report-schema.ts';
-import { sampleOfHistogram, type WeightedSample } from './weighted-sample.ts';
 
 export type PooledSli =
-  | { kind: 'trend'; unit: string; histogram: LatencyHistogram; perRun: RunQuantiles[]; runSamples: WeightedSample[] }
+  | { kind: 'trend'; unit: string; histogram: LatencyHistogram; perRun: RunQuantiles[] }
   | { kind: 'rate'; unit: string; bad: number; total: number }
   | { kind: 'counter'; unit: string; count: number }
   | { kind: 'gauge'; unit: string; min: number; max: number; avg: number; value: number; runs: number };
@@ -88,13 +87,10 @@ function pooledValue(value: SliValue, pooled: PooledSli | undefined, histogram: 
       const run = { p50: histogram.percentileMs(50), p95: histogram.percentileMs(95), p99: histogram.percentileMs(99) };
       if (pooled?.kind !== 'trend') {
         const empty = new LatencyHistogram({ lowestUs: histogram.lowestUs, highestUs: histogram.highestUs, significantDigits: histogram.significantDigits });
-        return { kind: 'trend', unit, histogram: empty.merge(histogram), perRun: histogram.count > 0 ? [run] : [], runSamples: histogram.count > 0 ? [sampleOfHistogram(histogram)] : [] };
+        return { kind: 'trend', unit, histogram: empty.merge(histogram), perRun: histogram.count > 0 ? [run] : [] };
       }
       pooled.histogram.merge(histogram);
-      if (histogram.count > 0) {
-        pooled.perRun.push(run);
-        pooled.runSamples.push(sampleOfHistogram(histogram));
-      }
+      if (histogram.count > 0) pooled.perRun.push(run);
       return pooled;
     }
     case 'rate': {

@@ -7,7 +7,6 @@
 import { bootstrapQuantileDifference, type QuantileDifference } from './bootstrap-quantiles.ts';
 import { exactRateTest, proportionDifferenceInterval, rateDifferenceInterval } from './count-tests.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
-import { tailExceedance } from './tail-exceedance.ts';
 import type { PooledSli, PooledWindow, RunQuantiles } from './report-pool.ts';
 import { directional, notJudged, type SliComparison } from './sli-comparison.ts';
 import { floorAt, type SliPolicy } from './sli-policy.ts';
@@ -68,19 +67,11 @@ function trend({ base, cand }: Sides<Extract<PooledSli, { kind: 'trend' }>>, pol
   const keyOf = (t: QuantileDifference) => (t.q === 0.95 ? 'p95' : 'p99');
   const tailUp = tails.find((t) => t.low > floorOf(keyOf(t), t.baseline));
   const tailDown = tails.find((t) => -t.high > floorOf(keyOf(t), t.baseline));
-  // The share above p99 is significant; the p99 itself must also have moved beyond its floor (the effect size).
-  const share = tailExceedance(a, base.runSamples, b, { alpha: o.alpha, spreadFloor: runSpreadFloor });
-  const p99 = tails[1]!;
-  const p99Moved = Math.abs(p99.difference) > floorOf('p99', p99.baseline);
-  const up = (medianBeyond && shift > 0) || tailUp !== undefined || (share.beyond === 'up' && p99Moved && p99.difference > 0);
-  const down = (medianBeyond && shift < 0) || tailDown !== undefined || (share.beyond === 'down' && p99Moved && p99.difference < 0);
-  const classification = directional(policy.direction, up, down);
+  const classification = directional(policy.direction, (medianBeyond && shift > 0) || tailUp !== undefined, (medianBeyond && shift < 0) || tailDown !== undefined);
   const p95 = tails[0]!;
   const describe = (t: QuantileDifference) => `p${Math.round(t.q * 100)} ${fmt(t.baseline)} → ${fmt(t.candidate)} ms (${t.difference >= 0 ? '+' : ''}${fmt(t.difference)}, CI ${fmt(t.low)}..${fmt(t.high)}, floor ${fmt(floorOf(keyOf(t), t.baseline))})`;
   const reason =
-    `median ${fmt(m1)} → ${fmt(m1 + shift)} ms (Mann-Whitney p=${fmt(rank.pValue, 2)}, A=${fmt(rank.effect, 2)}${medianBeyond ? ', beyond the floors' : ''}); ` +
-    tails.map(describe).join('; ') +
-    `; above the baseline's p99 (${fmt(share.thresholdMs)} ms) ${fmt(share.baseline * 100)} % → ${fmt(share.candidate * 100)} % (exact p=${fmt(share.pValue, 2)}, floor ${fmt(share.floor * 100)} pt${share.beyond ? ', beyond it' : ''})`;
+    `median ${fmt(m1)} → ${fmt(m1 + shift)} ms (Mann-Whitney p=${fmt(rank.pValue, 2)}, A=${fmt(rank.effect, 2)}${medianBeyond ? ', beyond the floors' : ''}); ` + tails.map(describe).join('; ');
   return { figure: 'p95', baseline: p95.baseline, candidate: p95.candidate, difference: p95.difference, interval: [p95.low, p95.high], samples: [a.total, b.total], test: 'mann-whitney+bootstrap', pValue: rank.pValue, classification, reason };
 }
 

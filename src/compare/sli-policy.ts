@@ -40,6 +40,15 @@ export const DEFAULT_FLOORS: Record<SliKind, { floor: number; floorRatio: number
   gauge: { floor: 1, floorRatio: 0.5 },
 };
 
+/**
+ * The bots' queue depth is a sampled backlog whose peak moves with the machine's scheduling: a healthy bot's
+ * peak of 4 reads 6 or 7 when the machine is busy (measured, A/A). It counts when it at least doubles and by 5
+ * messages or more; a backlog that really builds up reads in the tens or hundreds.
+ */
+const SLI_FLOORS: Record<string, { floor: number; floorRatio: number }> = {
+  queue_depth: { floor: 5, floorRatio: 1 },
+};
+
 export const DEFAULT_RANK_EFFECT = 0.21;
 
 export type PolicySource = Pick<Scenario, 'thresholds' | 'rollback' | 'compare'>;
@@ -52,8 +61,8 @@ export function sliPolicy(sli: string, kind: SliKind, scenario: PolicySource | u
     direction,
     weight: direction === 'none' ? 0 : (override.weight ?? 1),
     critical: direction !== 'none' && (override.critical ?? named.has(sli)),
-    floor: override.floor ?? DEFAULT_FLOORS[kind].floor,
-    floorRatio: override.floorRatio ?? DEFAULT_FLOORS[kind].floorRatio,
+    floor: override.floor ?? SLI_FLOORS[sli]?.floor ?? DEFAULT_FLOORS[kind].floor,
+    floorRatio: override.floorRatio ?? SLI_FLOORS[sli]?.floorRatio ?? DEFAULT_FLOORS[kind].floorRatio,
     rankEffect: override.rankEffect ?? DEFAULT_RANK_EFFECT,
   };
 }
