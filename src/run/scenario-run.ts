@@ -100,6 +100,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       usage,
       steps: playbook?.method.results ?? [],
       playbook: playbook?.outcome(),
+      findings: driver?.findings?.(),
     });
   options.onHardStop?.(() => {
     const now = report(true);
