@@ -253,6 +253,6 @@ export interface DlqReplayResponse {
   replayed: number;
   pending: number;
   discarded: number;
-  /** Ready records dropped because their message already ran in this replay (`dlqReplay: once-per-message`). */
+  /** Ready records dropped because their message already ran in this replay; only with `dlqReplay: once-per-message`. */
   duplicates?: number;
 }
