@@ -47,7 +47,8 @@ export async function performAction(action: MethodAction, context: ActionContext
       return { backAtMs: Date.now(), detail: `${action.replicas} instance(s): ${[action.service, ...replicas].join(', ')}` };
     }
     case 'wait-until':
-      return { detail: await waitUntil(action, context) };
+      // What the step waited for is back once its probe holds: that time counts in its recovery.
+      return { detail: await waitUntil(action, context), backAtMs: Date.now() };
     case 'fault': {
       if (!context.faults) throw new Error('a fault action needs `links:`: faults act on the proxies of declared links');
       const fault = stepFault(action);

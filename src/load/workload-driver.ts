@@ -17,6 +17,11 @@ export interface DriverContext {
   series: SeriesRecorder;
 }
 
+/** What a workload found out about single messages, for the report (Signal: the messages answered more than once). */
+export interface DriverFindings {
+  duplicateReplies?: { message: string; replies: number }[];
+}
+
 export interface WorkloadDriver extends AsyncDisposable {
   /** SLI names this workload reports (the catalog entry). */
   readonly workload: string;
@@ -31,4 +36,6 @@ export interface WorkloadDriver extends AsyncDisposable {
   errorCount(): number;
   /** Waits for what is still in flight (bounded) and records end-of-run SLIs. */
   finish(): Promise<void>;
+  /** Findings about single messages, when the workload has any. */
+  findings?(): DriverFindings;
 }

@@ -62,6 +62,11 @@ export function renderMarkdown(report: Report): string {
     lines.push('');
   }
   lines.push(...renderPlaybookSections(report));
+  if (report.duplicateReplies?.length) {
+    lines.push('## Messages answered more than once', '', '| message (recipient\\|timestamp) | replies |', '|---|---|');
+    for (const d of report.duplicateReplies) lines.push(`| ${d.message.replace('|', '\\|')} | ${d.replies} |`);
+    lines.push('');
+  }
   lines.push('## SLIs', '', '| SLI | value |', '|---|---|');
   for (const [name, value] of Object.entries(report.slis)) lines.push(`| ${name} | ${describeSli(value)} |`);
   lines.push('');

@@ -232,6 +232,11 @@ export const reportSchema = z.object({
   rollbackStrategy: z.enum(['always', 'deviated']).optional(),
   /** Error budget per SLO target: over the run and per phase. */
   errorBudget: z.array(errorBudgetSchema).default([]),
+  /**
+   * Signal: the messages answered more than once (the oracle saw a second reply quoting them), each as
+   * `recipient|timestamp` with its number of replies; at most 1,000. Absent for other workloads.
+   */
+  duplicateReplies: z.array(z.object({ message: z.string(), replies: z.number() })).optional(),
   histograms: z.record(z.string(), serializedHistogramSchema),
   /** Time series, one row per interval: `columns[0]` is `tMs`. */
   series: z.object({ intervalMs: z.number(), columns: z.array(z.string()), rows: z.array(z.array(z.number().nullable())) }),

@@ -12,6 +12,7 @@ import type { PhasedSlis } from '../sli/phased-slis.ts';
 import type { SeriesRecorder } from '../sli/series-recorder.ts';
 import { evaluateThresholds, thresholdSpecs, type ThresholdSpec } from '../sli/threshold-evaluator.ts';
 import type { Timeline } from '../sli/timeline.ts';
+import type { DriverFindings } from '../load/workload-driver.ts';
 import type { LoadLoopResult } from './load-loop.ts';
 import { errorBudgets, sloTargets } from '../drills/error-budget.ts';
 import type { PlaybookOutcome } from '../drills/playbook.ts';
@@ -38,6 +39,8 @@ export interface ReportInputs {
   steps: StepResult[];
   /** The playbook's steady state, rollbacks and outcome, when the scenario has a method. */
   playbook?: PlaybookOutcome | undefined;
+  /** What the workload found about single messages (the messages answered twice). */
+  findings?: DriverFindings | undefined;
 }
 
 function targetRatePerSecond(inputs: ReportInputs): number {
@@ -70,6 +73,7 @@ export function buildReport(inputs: ReportInputs): Report {
     thresholds,
     steps: inputs.steps,
     playbook: inputs.playbook,
+    duplicateReplies: inputs.findings?.duplicateReplies,
   });
   const playbook = inputs.playbook;
   return {
@@ -115,6 +119,7 @@ export function buildReport(inputs: ReportInputs): Report {
     rollbacks: playbook?.rollbacks ?? [],
     ...(playbook?.rollbackStrategy ? { rollbackStrategy: playbook.rollbackStrategy } : {}),
     errorBudget: errorBudgets(sloTargets(scenario.workload.type, scenario.slos), slis, phases),
+    ...(inputs.findings?.duplicateReplies ? { duplicateReplies: inputs.findings.duplicateReplies } : {}),
     histograms: inputs.slis.histograms(),
     series: inputs.series.toJSON(load?.endedAtMs ?? inputs.endedAtMs),
     timeline: [...inputs.timeline.events].sort((a, b) => a.atMs - b.atMs),

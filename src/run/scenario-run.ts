@@ -102,6 +102,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       images,
       steps: playbook?.method.results ?? [],
       playbook: playbook?.outcome(),
+      findings: driver?.findings?.(),
     });
   options.onHardStop?.(() => {
     const now = report(true);

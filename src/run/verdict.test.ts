@@ -39,4 +39,19 @@ describe('verdict', () => {
     const rollback = { name: 'rollback-x', action: 'start', service: 'bot', atMs: 0, tMs: 0, pass: false, checks: [], error: 'start failed' };
     expect(judgeVerdict(inputs({ playbook: playbook({ rollbacks: [rollback] }) }))).toMatchObject({ verdict: 'fail', reasons: [{ code: 'rollback-failed' }] });
   });
+
+  it('names the messages answered more than once in a breached duplicate_replies threshold, ten at most', () => {
+    const breached = { sli: 'duplicate_replies', expression: 'count<1', phase: 'run', observed: 12, pass: false, abortOnFail: false };
+    const duplicates = Array.from({ length: 12 }, (_, i) => ({ message: `+1555100000${i % 10}|17960000000${String(i).padStart(2, '0')}`, replies: 2 }));
+    const [reason] = judgeVerdict(inputs({ thresholds: [breached], duplicateReplies: duplicates })).reasons;
+    expect(reason!.message).toBe(
+      `duplicate_replies count<1 breached (phase run); answered more than once: ${duplicates
+        .slice(0, 10)
+        .map((d) => `${d.message} (2 replies)`)
+        .join(', ')} (and 2 more)`,
+    );
+    // Another SLI's reason stays as it was.
+    const other = { ...breached, sli: 'replies_missing', expression: 'rate<0.01' };
+    expect(judgeVerdict(inputs({ thresholds: [other], duplicateReplies: duplicates })).reasons[0]!.message).toBe('replies_missing rate<0.01 breached (phase run)');
+  });
 });

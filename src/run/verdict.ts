@@ -14,6 +14,19 @@ export interface VerdictInputs {
   thresholds: ThresholdResult[];
   steps: StepResult[];
   playbook: PlaybookOutcome | undefined;
+  /** Signal: the messages answered more than once, named in a breached `duplicate_replies` threshold. */
+  duplicateReplies?: { message: string; replies: number }[] | undefined;
+}
+
+/** Messages a reason names at most. */
+const NAMED_MESSAGES = 10;
+
+/** "; answered more than once: +15551000003|1764… (2 replies), … (and 4 more)". */
+function namedDuplicates(duplicates: VerdictInputs['duplicateReplies']): string {
+  if (!duplicates?.length) return '';
+  const named = duplicates.slice(0, NAMED_MESSAGES).map((d) => `${d.message} (${d.replies} replies)`).join(', ');
+  const more = duplicates.length > NAMED_MESSAGES ? ` (and ${duplicates.length - NAMED_MESSAGES} more)` : '';
+  return `; answered more than once: ${named}${more}`;
 }
 
 export function judgeVerdict(inputs: VerdictInputs): { verdict: Report['verdict']; reasons: VerdictReason[] } {
@@ -37,7 +50,8 @@ export function judgeVerdict(inputs: VerdictInputs): { verdict: Report['verdict'
   for (const step of inputs.steps.filter((s) => !s.pass)) reasons.push({ code: 'step-failed', message: `step ${step.name}: ${step.error ?? 'failed'}`, tMs: step.tMs });
   for (const step of playbook?.rollbacks.filter((s) => !s.pass) ?? []) reasons.push({ code: 'rollback-failed', message: `${step.name}: ${step.error ?? 'failed'}`, tMs: step.tMs });
   for (const t of inputs.thresholds.filter((t) => !t.pass)) {
-    reasons.push({ code: 'threshold', message: `${t.sli} ${t.expression} breached (phase ${t.phase})`, observed: t.observed === null ? (t.note ?? 'no value') : String(t.observed) });
+    const named = t.sli === 'duplicate_replies' ? namedDuplicates(inputs.duplicateReplies) : '';
+    reasons.push({ code: 'threshold', message: `${t.sli} ${t.expression} breached (phase ${t.phase})${named}`, observed: t.observed === null ? (t.note ?? 'no value') : String(t.observed) });
   }
   const has = (code: string) => reasons.some((r) => r.code === code);
   const verdict: Report['verdict'] = inputs.interrupted

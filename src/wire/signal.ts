@@ -185,6 +185,13 @@ export interface BridgeFaults {
    */
   unregistered?: boolean;
   /**
+   * The account is no longer registered for sending while the daemon's open receive connection still delivers
+   * (the state the bridge's issues report, BR#457, BR#621): every signal-cli call answers 400
+   * "User +X is not registered.\n" in any mode; frames keep arriving. Clearing it re-links as `unregistered` does
+   * (each sender's first message then arrives as an `exception` frame).
+   */
+  notRegistered?: boolean;
+  /**
    * Per-recipient send failures signal-cli reports inside a result (`UNREGISTERED_FAILURE`, `NETWORK_FAILURE`, …):
    * each recipient of a send fails with probability `share`. A send where no recipient succeeded answers 400
    * "Failed to send message"; a group send, or one with any success, answers 201 and, with the array body,
@@ -246,4 +253,6 @@ export interface DlqReplayResponse {
   replayed: number;
   pending: number;
   discarded: number;
+  /** Ready records dropped because their message already ran in this replay; only with `dlqReplay: once-per-message`. */
+  duplicates?: number;
 }

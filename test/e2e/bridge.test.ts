@@ -458,6 +458,23 @@ describe('bridge stand-in, release 0.100', () => {
     expect(third).toMatchObject({ ...undecryptable, envelope: { timestamp: 23 } });
   });
 
+  test('not-registered fault in json-rpc mode: calls answer 400 "User +X is not registered.", frames still arrive, then a relink', async () => {
+    const account = '+15550000016';
+    const receiver = await openReceiver(bridge.api, account);
+    await control('PUT', '/_drill/faults', { notRegistered: true });
+    const response = await send({ number: account, recipients: [USER], message: 'x' });
+    expect(response).toMatchObject({ status: 400, json: { error: `User ${account} is not registered.\n` } });
+    expect(await inject(account, [{ source: USER, timestamp: 30, message: 'still here' }])).toEqual({ delivered: [1], dropped: 0 });
+    await waitUntil(() => receiver.frames.length === 1, 'the frame sent while not registered');
+    expect(receiver.frames[0]).toMatchObject({ envelope: { source: USER, dataMessage: { message: 'still here' } } });
+    await control('DELETE', '/_drill/faults');
+    expect((await send({ number: account, recipients: [USER], message: 'y' })).status).toBe(201);
+    // Relinked: a new device without sessions, as after `unregistered`.
+    await inject(account, [{ source: USER, timestamp: 31, message: 'after relink' }]);
+    await waitUntil(() => receiver.frames.length === 2, 'the frame after the relink');
+    expect(receiver.frames[1]).toMatchObject({ account, exception: { type: 'ProtocolNoSessionException' }, envelope: { timestamp: 31 } });
+  });
+
   test('normal mode answers an unlinked account with the CLI text "User +X is not registered."', async () => {
     await control('PUT', '/_drill/config', { mode: 'normal' });
     await control('PUT', '/_drill/faults', { unregistered: true });

@@ -6,7 +6,7 @@
 import { seededRandom } from '../../common/random.ts';
 import { RecentKeys } from '../../common/recent-keys.ts';
 import type { SignalWorkloadSpec } from '../../scenario/workload-schema.ts';
-import type { Arrival, DriverContext, WorkloadDriver } from '../workload-driver.ts';
+import type { Arrival, DriverContext, DriverFindings, WorkloadDriver } from '../workload-driver.ts';
 import { waitForBotSubscriptions } from './bot-subscriptions.ts';
 import { BridgeControl } from './bridge-control.ts';
 import { MessageGenerator } from './message-generator.ts';
@@ -26,6 +26,8 @@ export interface SignalDriverOptions {
 }
 
 const DEFAULT_SUBSCRIBE_TIMEOUT_MS = 20_000;
+/** Most messages answered more than once the report names. */
+const MAX_NAMED_DUPLICATES = 1_000;
 
 export class SignalDriver implements WorkloadDriver {
   readonly workload = 'signal';
@@ -37,6 +39,8 @@ export class SignalDriver implements WorkloadDriver {
   private errors = 0;
   /** Inbound messages answered more than once, each counted once: kept as long as the tracker remembers answers. */
   private readonly duplicated: RecentKeys;
+  /** Messages answered more than once, by reply key (`recipient|timestamp`), with their number of replies. */
+  private readonly answeredTwice = new Map<string, number>();
   private firstSample: StackSample | undefined;
   private lastSample: StackSample | undefined;
 
@@ -52,6 +56,8 @@ export class SignalDriver implements WorkloadDriver {
     this.tracker = new ReplyTracker(spec.replyTimeout, {
       onDuplicate: (key) => {
         const nowMs = Date.now();
+        const replies = this.answeredTwice.get(key);
+        if (replies !== undefined || this.answeredTwice.size < MAX_NAMED_DUPLICATES) this.answeredTwice.set(key, (replies ?? 1) + 1);
         if (this.duplicated.has(key, nowMs)) return;
         this.duplicated.add(key, nowMs);
         this.errors++;
@@ -145,6 +151,10 @@ export class SignalDriver implements WorkloadDriver {
     series.set('dlq_depth', sample.atMs, sample.dlqDepth);
     series.set('breaker_open', sample.atMs, sample.breakerOpen);
     series.set('websocket_up', sample.atMs, sample.websocketUp);
+  }
+
+  findings(): DriverFindings {
+    return { duplicateReplies: [...this.answeredTwice].map(([message, replies]) => ({ message, replies })) };
   }
 
   errorCount(): number {

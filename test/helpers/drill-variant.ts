@@ -1,0 +1,24 @@
+/** A temporary copy of a shipped drill with some keys changed (release, durations), for tests; the original stays as it is. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+
+/** The drill as plain data: edit it in place. */
+export type DrillDocument = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Writes `file` with `edit` applied to a temporary folder and returns the copy's path. */
+export function drillVariant(file: string, edit: (drill: DrillDocument) => void): string {
+  const drill = parse(readFileSync(file, 'utf8')) as DrillDocument;
+  edit(drill);
+  const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'drill-variant-')), path.basename(file));
+  writeFileSync(copy, stringify(drill));
+  return copy;
+}
+
+/** The method action named `name`. */
+export function action(drill: DrillDocument, name: string): DrillDocument {
+  const found = (drill.method as DrillDocument[]).find((a) => a.name === name);
+  if (!found) throw new Error(`the drill has no action ${name}`);
+  return found;
+}
