@@ -22,8 +22,8 @@ describe('drill gateway-restart', () => {
     expect(step).toMatchObject({ name: 'gateway-restart', pass: true });
     // The gateway answered and the host was bound again, each within the step's 15 s.
     expect(step!.checks.map((c) => [c.target, c.passedAfterMs !== undefined])).toEqual([
-      ['gateway GET /health', true],
-      ['host-a GET /ready', true],
+      ['gateway GET /health → 200', true],
+      ['host-a GET /ready → 200', true],
     ]);
     // Returning viewers did bind with tokens from before the restart, and none was refused.
     const baselineTokens = phase(report, 'baseline')!.slis.tokens_rejected!;
