@@ -46,6 +46,7 @@ describe('drill gateway-backup-restore', () => {
     expect(report.verdict).toBe('fail');
     expect(report.reasons.map((r) => r.message)).toContain('tokens_rejected count<1 breached (phase baseline)');
     expect(stat(report, 'baseline', 'tokens_rejected')!.count).toBeGreaterThan(0);
+    expect(report.reasons.map((r) => r.message)).toContain('steady state after the method: host-kept-token does not hold');
     // Accounts were in the backed-up file: the baseline's accounts and the canary from before the backup survive.
     expect(stat(report, 'baseline', 'accounts_lost')!.count).toBe(0);
     expect(report.steps.find((s) => s.name === 'canary-before-works')).toMatchObject({ pass: true });

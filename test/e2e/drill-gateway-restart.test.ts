@@ -47,5 +47,6 @@ describe('drill gateway-restart', () => {
     expect(report.reasons.map((r) => r.message)).toContain('tokens_rejected count<1 breached (phase baseline)');
     // Only auth continuity broke: the gateway came back and the host, logging in again, bound (the step's checks pass).
     expect(report.steps[0]).toMatchObject({ name: 'gateway-restart', pass: true });
+    expect(report.reasons.map((r) => r.message)).toContain('steady state after the method: host-kept-token does not hold');
   }, 90_000);
 });
