@@ -113,8 +113,10 @@ async function callHttp(action: Extract<MethodAction, { action: 'http' }>, conte
 }
 
 async function runExec(action: Extract<MethodAction, { action: 'exec' }>, context: ActionContext): Promise<string> {
-  const service = context.stack.running(action.service);
-  if (!service.exec) throw new Error(`the ${context.stack.runtimeName} runtime cannot run commands for ${action.service}`);
+  // A stopped service on processes still has its folder (wipe or restore its files while it is down).
+  const state = context.stack.state(action.service);
+  const service = state.state === 'paused' ? context.stack.running(action.service) : state;
+  if (!service.exec) throw new Error(`the ${context.stack.runtimeName} runtime cannot run commands for ${action.service} while it is ${state.state}`);
   const argv = action.argv.map((arg, i) => expand(arg, service.plan.env, context.vars, `argv[${i}]`));
   const result = await service.exec(argv, action.timeout);
   const output = result.output.trim().slice(0, DETAIL_CHARS);

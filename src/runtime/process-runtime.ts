@@ -249,4 +249,9 @@ class StoppedProcess implements StoppedService {
     const release = options.release ?? this.plan.release;
     return this.runtime.start({ ...this.plan, release, env: { ...this.plan.env, DRILL_RELEASE: release } });
   }
+
+  /** The folder outlives the process, so an operator's commands on its files (a restore) run while it is down. */
+  exec(argv: string[], timeoutMs: number): Promise<ExecResult> {
+    return execInFolder(this.plan, argv, timeoutMs);
+  }
 }

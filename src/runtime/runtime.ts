@@ -125,6 +125,8 @@ export interface StoppedService {
   readonly exit: ExitInfo;
   /** Start again on the same ports, optionally on another release. */
   start(options?: { release?: string }): Promise<RunningService>;
+  /** Runs an argv list in the service's folder with its env while it is down (processes only: a stopped container has nothing to run in). */
+  exec?(argv: string[], timeoutMs: number): Promise<ExecResult>;
 }
 
 export interface StartOptions {

@@ -70,6 +70,14 @@ export const wavryWorkload = z.strictObject({
   /** Relays whose metrics are sampled (kind relay). */
   relays: z.array(z.string()).default([]),
   relayShare: z.number().min(0).max(1).default(0.3).describe('Share of clients "behind NAT": they ignore the direct address and go through a relay.'),
+  returningViewers: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      'Share of sessions by a viewer who signed in earlier and comes back with the session token it kept (Bind with it; a refused token counts in tokens_rejected, in the phase that issued it, and the viewer signs in again; an account the gateway lost counts in accounts_lost). 0: every session is a new viewer who signs up.',
+    ),
   /** How long a connected session lasts. */
   sessionDuration: positiveDurationMs.default(10_000),
   inputRate: z.number().positive().max(scenarioLimits.inputRate, atMost(scenarioLimits.inputRate, 'events/s')).default(60).describe('Input events per second each connected session sends.'),

@@ -66,6 +66,8 @@ const wavrySlis: SliDefinition[] = [
   { name: 'loss_relay', kind: 'rate', unit: 'packets', description: 'Input events and pings with no echo, relayed sessions.' },
   { name: 'jitter_direct', kind: 'trend', unit: 'ms', description: 'Inter-arrival jitter of echoes (RFC 3550 style), direct sessions.' },
   { name: 'jitter_relay', kind: 'trend', unit: 'ms', description: 'Inter-arrival jitter of echoes, relayed sessions.' },
+  { name: 'tokens_rejected', kind: 'rate', unit: 'tokens', description: 'Kept session tokens returning viewers bound with (workload returningViewers) that the gateway refused (Invalid Token), counted in the phase that issued each token.' },
+  { name: 'accounts_lost', kind: 'counter', unit: 'accounts', description: 'Returning viewers whose account the gateway no longer had (signing up again made it anew), counted in the phase that registered it.' },
   { name: 'leases_issued', kind: 'counter', unit: 'leases', description: 'RELAY_CREDENTIALS received by clients.' },
   { name: 'lease_rejects', kind: 'counter', unit: 'leases', description: 'LEASE_REJECT answers, all codes (lease_rejects_<reason> per code).' },
   { name: 'relays_assignable', kind: 'gauge', unit: 'relays', description: 'Relays the master can assign (fresh and not Draining/Quarantined/Banned), sampled.' },

@@ -408,6 +408,10 @@ export interface HostHealth {
     webrtc_offers_refused: number;
     /** Trickled ICE candidates the host could not read or apply (logged). */
     webrtc_candidates_refused: number;
+    /** Logins (or the first registration) at the gateway: 1 while every Bind could reuse the first token. */
+    sign_ins: number;
+    /** Binds the gateway answered "Invalid Token" (the token the host kept was no longer valid). */
+    tokens_refused: number;
   };
   /** Reason name of the most recent LEASE_REJECT, if any. */
   last_lease_reject: LeaseRejectReason | null;

@@ -38,7 +38,10 @@ export function wavryScript(workload: WavryWorkloadSpec): WorkloadScript {
     ],
     produced: WAVRY_K6_SLIS,
     env: { GATEWAY_URL: `the gateway's HTTP port (service ${workload.gateway}, port http)` },
-    limits: LIMITS,
+    limits:
+      workload.returningViewers > 0
+        ? [...LIMITS, `returningViewers (${workload.returningViewers}): every k6 session signs up anew, so tokens_rejected and accounts_lost are drill's`]
+        : LIMITS,
     extraScenarios: {},
     body: `const GATEWAY_URL = requiredEnv('GATEWAY_URL', 'http://127.0.0.1:3000');
 /** Usernames of the hosts to view (drill signs each host up under its service name). */

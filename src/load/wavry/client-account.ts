@@ -31,12 +31,23 @@ export class AuthRefused extends Error {
 const errorText = (body: unknown) =>
   typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : JSON.stringify(body);
 
+export interface SignInOptions {
+  localAddress: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
 /** The session token to Bind with. */
-export async function signIn(
+export async function signIn(gatewayUrl: string, account: ClientAccount, options: SignInOptions): Promise<string> {
+  return (await signUpOrIn(gatewayUrl, account, options)).token;
+}
+
+/** The session token, and whether the account was made now (201) rather than found (409, then login). */
+export async function signUpOrIn(
   gatewayUrl: string,
   account: ClientAccount,
-  options: { localAddress: string; timeoutMs: number; signal?: AbortSignal },
-): Promise<string> {
+  options: SignInOptions,
+): Promise<{ token: string; registered: boolean }> {
   const call = async (path: string, body: GatewayRegisterRequest | GatewayLoginRequest) => {
     try {
       return await requestJson(new URL(path, gatewayUrl).href, { method: 'POST', body, ...options });
@@ -52,10 +63,11 @@ export async function signIn(
     username: account.username,
     public_key: account.publicKey,
   });
+  const registered = reply.status === 201;
   if (reply.status === 409) reply = await call('/auth/login', { email: account.email, password: account.password });
   if (reply.status !== 200 && reply.status !== 201)
     throw new AuthRefused(reply.status, `gateway auth answered ${reply.status}: ${errorText(reply.body)}`);
   const token = (reply.body as Partial<GatewayAuthResponse> | undefined)?.token;
   if (typeof token !== 'string') throw new AuthRefused(reply.status, 'gateway auth answered without a token');
-  return token;
+  return { token, registered };
 }

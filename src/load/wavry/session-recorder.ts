@@ -15,6 +15,7 @@ import { SETUP_FAILURE_REASONS, type SetupFailureReason } from './setup-failure.
 /** Counters a healthy run reports as 0: every setup failure reason, and leases by LEASE_REJECT code. */
 export const DECLARED_COUNTERS: readonly string[] = [
   ...SETUP_FAILURE_REASONS.map((reason) => `handshake_failures_${reason}`),
+  'accounts_lost',
   'leases_issued',
   'lease_rejects',
   ...Object.keys(LEASE_REJECT_REASON).map((reason) => `lease_rejects_${reason}`),
@@ -57,6 +58,21 @@ export class SessionRecorder {
       s.count(`handshake_failures_${reason}`);
     }, startedAtMs);
     this.context.series.add('setup_failures', this.clock.wallMs());
+  }
+
+  /**
+   * `tokens_rejected`: of the kept tokens returning viewers bound with, those the gateway refused ("Invalid Token"),
+   * in the phase that issued each token, so a restart or a restore that loses tokens shows where they came from.
+   */
+  tokenPresented(issuedAtMs: number, refused: boolean): void {
+    this.context.slis.record((s) => s.rate('tokens_rejected', refused), issuedAtMs);
+    if (refused) this.context.series.add('tokens_rejected', this.clock.wallMs());
+  }
+
+  /** `accounts_lost`: returning viewers whose account the gateway no longer had, in the phase that registered it. */
+  accountLost(createdAtMs: number): void {
+    this.context.slis.record((s) => s.count('accounts_lost'), createdAtMs);
+    this.context.series.add('accounts_lost', this.clock.wallMs());
   }
 
   leaseIssued(): void {

@@ -8,19 +8,21 @@
 import type { Clock } from '../../common/clock.ts';
 import type { WavryWorkloadSpec } from '../../scenario/workload-schema.ts';
 import type { LeaseRejectReason, RelayCredentials, RiftHello, RiftHelloAck } from '../../wire/wavry.ts';
-import { signIn, type ClientAccount } from './client-account.ts';
+import { signUpOrIn } from './client-account.ts';
 import { openDirectUdpPath } from './direct-udp-path.ts';
-import { GatewaySignaling } from './gateway-signaling.ts';
+import { BindRefused, GatewaySignaling } from './gateway-signaling.ts';
 import type { HostCapabilities } from './host-capabilities.ts';
 import { WaitTimeout } from './mailbox.ts';
 import type { HandshakeBudget, MediaPath } from './media-path.ts';
 import { openRelayPath } from './relay-path.ts';
 import { failureReason, SetupFailure, type SetupStep } from './setup-failure.ts';
 import { parseHostPort, UdpEndpoint } from './udp-endpoint.ts';
+import type { ViewerCredentials } from './viewer-ledger.ts';
 import { openWebRtcPath } from './webrtc-path.ts';
 
 export interface SessionPlan {
-  account: ClientAccount;
+  /** The viewer's account; with a kept token it Binds with that first (a returning viewer). Updated in place. */
+  viewer: ViewerCredentials;
   /** The viewer's own loopback source address. */
   localAddress: string;
   /** Username of the host to view. */
@@ -30,6 +32,10 @@ export interface SessionPlan {
 }
 
 export interface SetupEvents {
+  /** A kept token was presented at Bind: refused or not, counted at its issue time (epoch ms). */
+  tokenPresented(issuedAtMs: number, refused: boolean): void;
+  /** A returning viewer's account was gone (signing up again made it anew), counted at its creation time. */
+  accountLost(createdAtMs: number): void;
   leaseIssued(): void;
   leaseRejected(reason: LeaseRejectReason | 'Unknown'): void;
 }
@@ -76,19 +82,7 @@ export async function setUpSession(plan: SessionPlan, deps: SetupDeps, held: Ses
   const left = () => Math.max(0, setupEndsAt - clock.nowMs());
   const before = { setupTimeLeftMs: left, directTried: false };
   const udp = (held.udp = await UdpEndpoint.bind(plan.localAddress));
-  const token = await step(signal, 'sign_in', before, () =>
-    signIn(deps.gatewayUrl, plan.account, { localAddress: plan.localAddress, timeoutMs: left(), signal }),
-  );
-  const signaling = (held.signaling = await step(signal, 'signaling', before, () =>
-    GatewaySignaling.connect({
-      url: `${deps.gatewayUrl.replace(/^http/, 'ws')}/ws`,
-      localAddress: plan.localAddress,
-      timeoutMs: left(),
-      clock,
-      signal,
-    }),
-  ));
-  await step(signal, 'bind', before, () => signaling.bind(token, left(), signal));
+  const signaling = await signInAndBind(plan, deps, held, before, signal);
   const ack = await step(signal, 'offer', before, () => offer(signaling, plan, udp, left(), signal));
   const budget: HandshakeBudget = { attempts: spec.handshakeAttempts, intervalMs: spec.handshakeInterval };
   const direct = ack.public_addr && !plan.behindNat ? parseHostPort(ack.public_addr) : undefined;
@@ -100,6 +94,66 @@ export async function setUpSession(plan: SessionPlan, deps: SetupDeps, held: Ses
   return viaRelay(plan, deps, { udp, signaling, budget, signal, directTried });
 }
 
+/**
+ * A returning viewer Binds with the token it kept; "Invalid Token" (the gateway no longer knows it) is counted
+ * and the viewer signs in again, as a user asked to log in once more does. Signing in registers the account
+ * (a 201 for a returning viewer means the gateway had lost it) or, when the name is taken, logs in.
+ */
+async function signInAndBind(
+  plan: SessionPlan,
+  deps: SetupDeps,
+  held: SessionResources,
+  before: { setupTimeLeftMs: () => number; directTried: boolean },
+  signal: AbortSignal,
+): Promise<GatewaySignaling> {
+  const { viewer } = plan;
+  const kept = viewer.token;
+  if (kept) {
+    const signaling = await openSignaling(plan, deps, held, before, signal);
+    const refused = await step(signal, 'bind', before, async () => {
+      try {
+        await signaling.bind(kept.value, before.setupTimeLeftMs(), signal);
+        return false;
+      } catch (error) {
+        if (error instanceof BindRefused && error.message === 'Invalid Token') return true;
+        throw error;
+      }
+    });
+    deps.events.tokenPresented(kept.issuedAtMs, refused);
+    if (!refused) return signaling;
+    signaling.close();
+    viewer.token = undefined;
+  }
+  const signedIn = await step(signal, 'sign_in', before, () =>
+    signUpOrIn(deps.gatewayUrl, viewer.account, { localAddress: plan.localAddress, timeoutMs: before.setupTimeLeftMs(), signal }),
+  );
+  const now = deps.clock.wallMs();
+  if (signedIn.registered && kept && viewer.createdAtMs !== undefined) deps.events.accountLost(viewer.createdAtMs);
+  if (signedIn.registered || viewer.createdAtMs === undefined) viewer.createdAtMs = now;
+  viewer.token = { value: signedIn.token, issuedAtMs: now };
+  const signaling = await openSignaling(plan, deps, held, before, signal);
+  await step(signal, 'bind', before, () => signaling.bind(signedIn.token, before.setupTimeLeftMs(), signal));
+  return signaling;
+}
+
+async function openSignaling(
+  plan: SessionPlan,
+  deps: SetupDeps,
+  held: SessionResources,
+  before: { setupTimeLeftMs: () => number; directTried: boolean },
+  signal: AbortSignal,
+): Promise<GatewaySignaling> {
+  return (held.signaling = await step(signal, 'signaling', before, () =>
+    GatewaySignaling.connect({
+      url: `${deps.gatewayUrl.replace(/^http/, 'ws')}/ws`,
+      localAddress: plan.localAddress,
+      timeoutMs: before.setupTimeLeftMs(),
+      clock: deps.clock,
+      signal,
+    }),
+  ));
+}
+
 async function offer(
   signaling: GatewaySignaling,
   plan: SessionPlan,
@@ -107,7 +161,7 @@ async function offer(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<RiftHelloAck> {
-  const hello: RiftHello = { client_name: plan.account.username, ...(plan.behindNat ? {} : { public_addr: udp.address }) };
+  const hello: RiftHello = { client_name: plan.viewer.account.username, ...(plan.behindNat ? {} : { public_addr: udp.address }) };
   signaling.send({ type: 'OFFER_RIFT', target_username: plan.host, hello_base64: Buffer.from(JSON.stringify(hello)).toString('base64') });
   const reply = await signaling.inbox.take(
     (m) => ((m.type === 'ANSWER_RIFT' && m.target_username === plan.host) || m.type === 'ERROR' ? m : undefined),

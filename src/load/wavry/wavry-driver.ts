@@ -18,6 +18,7 @@ import { HostCapabilities } from './host-capabilities.ts';
 import { MasterApi } from './master-api.ts';
 import { relayStateGauge, sampleInventory, type InventorySample } from './relay-inventory.ts';
 import { SessionRecorder } from './session-recorder.ts';
+import { ViewerLedger, type ViewerCredentials } from './viewer-ledger.ts';
 import { releaseWebRtcIfIdle } from './webrtc-peers.ts';
 
 /** Sessions still running when `finish` stops them get this long to close, ms. */
@@ -50,6 +51,8 @@ export class WavryDriver implements WorkloadDriver {
   private readonly master: MasterApi;
   private readonly capabilities = new HostCapabilities();
   private readonly running = new Map<AbortController, Promise<void>>();
+  /** Viewers who signed in and may come back with their token (`returningViewers`). */
+  private readonly ledger = new ViewerLedger();
   /** Part of every viewer name: the same seed gives the same names (a replay signs in where it cannot sign up). */
   private readonly nameTag: string;
   private controlPlane: ControlPlaneRelays | undefined;
@@ -113,9 +116,10 @@ export class WavryDriver implements WorkloadDriver {
     if (!recorder) throw new Error('WavryDriver used before prepare()');
     const host = this.random.pick(this.targets.hosts);
     const behindNat = this.random.next() < this.spec.relayShare;
+    const viewer = this.viewerFor(arrival.index);
     const controller = new AbortController();
     const session = runClientSession(
-      { account: this.account(arrival.index), localAddress: clientAddress(arrival.index), host: host.username, behindNat },
+      { viewer, localAddress: clientAddress(arrival.index), host: host.username, behindNat },
       { spec: this.spec, gatewayUrl: this.targets.gatewayUrl, capabilities: this.capabilities, clock: this.clock, recorder },
       controller.signal,
     );
@@ -127,7 +131,14 @@ export class WavryDriver implements WorkloadDriver {
       throw error;
     } finally {
       this.running.delete(controller);
+      if (this.spec.returningViewers > 0) this.ledger.keep(viewer);
     }
+  }
+
+  /** A returning viewer (its kept token) for the `returningViewers` share of arrivals when one is free, else a new one. */
+  private viewerFor(index: number): ViewerCredentials {
+    const returning = this.spec.returningViewers > 0 && this.random.next() < this.spec.returningViewers;
+    return (returning ? this.ledger.borrow(this.random) : undefined) ?? { account: this.account(index) };
   }
 
   private account(index: number): ClientAccount {

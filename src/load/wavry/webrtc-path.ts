@@ -145,11 +145,16 @@ function channelPath(connection: PeerConnection, channel: DataChannel, sequence:
     send: (media) => {
       if (!closed && channel.isOpen()) channel.sendMessageBinary(media);
     },
-    onMedia: (listener) =>
-      channel.onMessage((message) => {
-        const bytes = asBuffer(message);
-        if (bytes) listener(bytes);
-      }),
+    onMedia: (listener) => {
+      try {
+        channel.onMessage((message) => {
+          const bytes = asBuffer(message);
+          if (bytes) listener(bytes);
+        });
+      } catch {
+        // node-datachannel throws on a channel it destroyed (the host went away mid-session): nothing more arrives.
+      }
+    },
     close: () => {
       if (closed) return;
       closed = true;
