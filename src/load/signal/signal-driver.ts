@@ -39,6 +39,8 @@ export class SignalDriver implements WorkloadDriver {
   private readonly duplicated: RecentKeys;
   private firstSample: StackSample | undefined;
   private lastSample: StackSample | undefined;
+  /** The last DLQ depth a sample read (a bot restarting answers none). */
+  private lastDlqDepth: number | undefined;
 
   constructor(
     private readonly spec: SignalWorkloadSpec,
@@ -79,6 +81,7 @@ export class SignalDriver implements WorkloadDriver {
     await this.bridge.followOracle((record) => this.tracker.observe(record));
     this.firstSample = await sampleStack({ botMetricsUrls: this.targets.botMetricsUrls, bridge: this.bridge });
     this.lastSample = this.firstSample;
+    this.lastDlqDepth = this.firstSample.dlqDepth ?? undefined;
   }
 
   async fire(arrival: Arrival): Promise<void> {
@@ -141,6 +144,11 @@ export class SignalDriver implements WorkloadDriver {
         if (sample.bridgeDropped !== null && previous.bridgeDropped !== null) s.count('bridge_dropped_frames', sample.bridgeDropped - previous.bridgeDropped);
       }
     });
+    if (sample.dlqDepth !== null) {
+      // Growth between samples, for windows of the outcome log (`dlq_growth` probes); the run's figure is end − start.
+      if (this.lastDlqDepth !== undefined) slis.log.add('dlq_growth', sample.atMs, sample.dlqDepth - this.lastDlqDepth);
+      this.lastDlqDepth = sample.dlqDepth;
+    }
     series.set('queue_depth', sample.atMs, sample.queueDepth);
     series.set('dlq_depth', sample.atMs, sample.dlqDepth);
     series.set('breaker_open', sample.atMs, sample.breakerOpen);
