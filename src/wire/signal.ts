@@ -170,11 +170,11 @@ export interface BridgeStats {
   framesDropped: number;
   sendsAccepted: number;
   sendsRejected: number;
-  /** Receive websocket upgrades accepted, all accounts (optional: bridges before it do not report it). */
+  /** Receive websocket upgrades accepted, all accounts; reported only by a release that limits reconnects. */
   receiveConnects?: number;
   /** Receive websocket upgrades refused (429) by the release's reconnect limit. */
   receiveRejected?: number;
-  /** Most receive upgrades accepted within any one second. */
+  /** Most receive upgrade attempts (accepted or refused) within any one second. */
   receivePeakPerSecond?: number;
 }
 

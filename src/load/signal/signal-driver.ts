@@ -142,6 +142,11 @@ export class SignalDriver implements WorkloadDriver {
         s.count('breaker_open_time', sample.breakerOpen ? seconds : 0);
         s.count('websocket_down_time', sample.websocketUp ? 0 : seconds);
         if (sample.bridgeDropped !== null && previous.bridgeDropped !== null) s.count('bridge_dropped_frames', sample.bridgeDropped - previous.bridgeDropped);
+        const attempts = reconnectAttempts(sample, previous);
+        if (attempts) {
+          s.count('receive_reconnects_rejected', attempts.rejected);
+          s.gauge('receive_reconnect_rate', seconds > 0 ? attempts.all / seconds : 0);
+        }
       }
     });
     if (sample.dlqDepth !== null) {
@@ -181,4 +186,12 @@ export class SignalDriver implements WorkloadDriver {
     this.tracker.abandonAll();
     await this.bridge[Symbol.asyncDispose]();
   }
+}
+
+/** Receive upgrades the bridge saw between two samples, when its release limits reconnects (and so counts them). */
+function reconnectAttempts(sample: StackSample, previous: StackSample): { all: number; rejected: number } | undefined {
+  const { reconnectsAccepted: accepted, reconnectsRejected: rejected } = sample;
+  if (accepted === null || rejected === null || previous.reconnectsAccepted === null || previous.reconnectsRejected === null) return undefined;
+  const refused = rejected - previous.reconnectsRejected;
+  return { all: accepted - previous.reconnectsAccepted + refused, rejected: refused };
 }
