@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ScenarioError } from '../../src/common/errors.ts';
+import { loadScenarioFile } from '../../src/scenario/scenario-loader.ts';
 import { runScenarioFile } from '../helpers/drill-cli.ts';
 
 const DRILL = path.resolve(import.meta.dirname, '../../drills/rolling-upgrade.yaml');
@@ -24,6 +26,22 @@ function drillWithReleaseB(releaseB: string): string {
 }
 
 describe('drill rolling-upgrade', () => {
+  it('refuses baseline conditions outside the grammar and actions on replicas no scale starts, each with its line', async () => {
+    const drill = parse(readFileSync(DRILL, 'utf8')) as { steadyState: { condition?: string }[]; method: { service?: string }[] };
+    drill.steadyState[3]!.condition = 'p(95) < twice baseline';
+    drill.steadyState[4]!.condition = 'p(95) <= baseline';
+    drill.method[2]!.service = 'bot-3';
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'drill-rolling-')), 'bad.yaml');
+    writeFileSync(file, stringify(drill));
+    const error = (await loadScenarioFile(file).catch((e: unknown) => e)) as ScenarioError;
+    expect(error).toBeInstanceOf(ScenarioError);
+    const at = (p: string) => error.issues.find((i) => i.path === p);
+    expect(at('steadyState.3.condition')?.message).toMatch(/expected "\[aggregation\] <op> \[k x\] baseline .* got "p\(95\) < twice baseline"/);
+    expect(at('steadyState.4.condition')?.message).toBe('dlq_growth is a counter (records); use count, rate');
+    expect(at('method.2.service')?.message).toMatch(/unknown service "bot-3"/);
+    for (const issue of error.issues) expect(issue.location?.line).toBeGreaterThan(0);
+  });
+
   it('passes on release B 1.6.0-rolling; replicas overlapping on one bridge both answer every message', { timeout: 90_000 }, async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(code, output).toBe(0);
