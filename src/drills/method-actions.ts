@@ -47,7 +47,7 @@ export async function performAction(action: MethodAction, context: ActionContext
       return { backAtMs: Date.now(), detail: `${action.replicas} instance(s): ${[action.service, ...replicas].join(', ')}` };
     }
     case 'wait-until':
-      // What the step waited for is back once its probe holds: that time counts in its recovery.
+      // The step's recovery time is how long the probe took to hold (e.g. until every bot is back).
       return { detail: await waitUntil(action, context), backAtMs: Date.now() };
     case 'fault': {
       if (!context.faults) throw new Error('a fault action needs `links:`: faults act on the proxies of declared links');

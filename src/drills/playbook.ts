@@ -45,13 +45,19 @@ export class Playbook {
   private notSteady = false;
   private abortedBy: ProbeResult | undefined;
   private stopping: Promise<void> | undefined;
+  /** Epoch ms the method's first action started: the end of the baseline phase that `… baseline` conditions compare with. */
+  private baselineEndMs: number | undefined;
 
   /** Shared by the method and the rollbacks, so a rollback can use what the method captured. */
   private readonly context: Omit<ActionContext, 'signal'>;
 
   constructor(private readonly options: PlaybookOptions) {
-    this.context = { ...options.context, vars: new Map() };
-    this.probes = options.scenario.steadyState.map((spec) => Probe.from(spec, options.context.probes));
+    const probes = {
+      ...options.context.probes,
+      baseline: () => ({ startMs: options.context.probes.originMs(), endMs: this.baselineEndMs ?? Date.now() }),
+    };
+    this.context = { ...options.context, probes, vars: new Map() };
+    this.probes = options.scenario.steadyState.map((spec) => Probe.from(spec, probes));
     this.method = new MethodRunner({
       actions: playbookMethod(options.scenario),
       context: this.context,
@@ -126,6 +132,7 @@ export class Playbook {
 
   private async judgeBefore(): Promise<boolean> {
     for (const probe of this.probes) this.before.push(await probe.run());
+    this.baselineEndMs = Date.now();
     const failed = this.before.filter((r) => !r.pass);
     if (failed.length > 0) {
       this.notSteady = true;

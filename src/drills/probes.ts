@@ -6,10 +6,12 @@
 import type { ProbeResult } from '../report/report-schema.ts';
 import type { RunningStack } from '../runtime/stack.ts';
 import { probeLabel, type HttpProbeSpec, type MetricProbeSpec, type ProbeSpec } from '../scenario/probe-schema.ts';
+import { mentionsBaseline, parseBaselineCondition } from '../scenario/baseline-condition.ts';
 import { parseThresholdExpression } from '../scenario/threshold-expression.ts';
 import { sliDefinition } from '../sli/catalog.ts';
 import type { OutcomeLog } from '../sli/outcome-log.ts';
 import { judgeWindow } from '../sli/sliding-window.ts';
+import { judgeAgainstBaseline, type Span } from './baseline-probe.ts';
 import { failureOf, probeMetric } from './recovery-checks.ts';
 import { serviceAddress, urlOf } from './service-address.ts';
 
@@ -21,6 +23,8 @@ export interface ProbeContext {
   workload: string;
   /** Epoch ms that report offsets (`tMs`) count from. */
   originMs: () => number;
+  /** The drill's baseline phase (epoch ms), for conditions such as `p(95) < 2x baseline`; a playbook supplies it. */
+  baseline?: () => Span;
 }
 
 export interface Probe {
@@ -54,6 +58,15 @@ export const Probe = {
 
   sli(spec: ProbeSpec, context: ProbeContext): Probe {
     const definition = sliDefinition(context.workload, spec.sli!)!;
+    if (mentionsBaseline(spec.condition!)) {
+      const rule = parseBaselineCondition(spec.sli!, spec.condition!);
+      if (typeof rule === 'string') throw new Error(rule); // refused at load time
+      return probeOf(spec, context, async (atMs) => {
+        const baseline = context.baseline?.() ?? { startMs: context.originMs(), endMs: atMs };
+        const judged = judgeAgainstBaseline(context.log, definition, rule, { startMs: atMs - spec.over, endMs: atMs }, baseline);
+        return { ...judged, observed: `${judged.observed} over the last ${spec.over} ms` };
+      });
+    }
     const expression = parseThresholdExpression(spec.condition!);
     if (typeof expression === 'string') throw new Error(expression); // refused at load time
     return probeOf(spec, context, async (atMs) => {

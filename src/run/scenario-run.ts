@@ -16,6 +16,7 @@ import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
 import { FaultLayer } from '../faults/timeline/fault-layer.ts';
 import { directLinks, planStack } from '../runtime/stack-plan.ts';
+import { startDependencies } from '../scenario/scenario-rules.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import { PhasedSlis } from '../sli/phased-slis.ts';
 import { SeriesRecorder } from '../sli/series-recorder.ts';
@@ -118,11 +119,16 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       scenario.runtime === 'docker'
         ? new (await import('../runtime/docker/docker-runtime.ts')).DockerRuntime(registry, logger)
         : new ProcessRuntime(registry, logger);
-    stack = await RunningStack.start(runtime, plans, {
-      logger,
-      signal: options.signal,
-      onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
-    });
+    stack = await RunningStack.start(
+      runtime,
+      plans,
+      {
+        logger,
+        signal: options.signal,
+        onEvent: (e) => timeline.add({ source: 'service', type: e.type, target: e.service, atMs: e.atMs, ...(e.detail ? { detail: e.detail } : {}) }),
+      },
+      scenario.parallelStart ? startDependencies(scenario) : undefined,
+    );
     for (const name of stack.serviceNames) {
       const state = stack.state(name);
       if (state.state === 'running' && state.image) images[name] = state.image;

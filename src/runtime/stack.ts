@@ -41,15 +41,15 @@ export class RunningStack implements AsyncDisposable {
     this.order = plans.map((p) => p.name);
   }
 
-  /** Starts every plan in order; if one fails, the ones already started are stopped before the error is rethrown. */
-  static async start(runtime: Runtime, plans: ServicePlan[], options: StackOptions = {}): Promise<RunningStack> {
+  /**
+   * Starts every plan in order (with `dependencies`, each as soon as the services it depends on are up, the others
+   * at the same time); if one fails, the ones already started are stopped before the error is rethrown.
+   */
+  static async start(runtime: Runtime, plans: ServicePlan[], options: StackOptions = {}, dependencies?: ReadonlyMap<string, ReadonlySet<string>>): Promise<RunningStack> {
     const stack = new RunningStack(runtime, plans, options);
     try {
-      for (const plan of plans) {
-        if (options.signal?.aborted) throw new ServiceError('Stack start interrupted', { cause: options.signal.reason });
-        const service = await runtime.start(plan, options.signal ? { signal: options.signal } : {});
-        stack.track(service, 'started');
-      }
+      if (dependencies) await stack.startConcurrently(dependencies);
+      else for (const plan of plans) await stack.startOne(plan);
     } catch (error) {
       await stack.teardown();
       throw error;
@@ -142,6 +142,23 @@ export class RunningStack implements AsyncDisposable {
       for (const binding of Object.values(plan.ports)) releasePort(binding.port);
     }
     return current();
+  }
+
+  private async startOne(plan: ServicePlan): Promise<void> {
+    const { signal } = this.options;
+    if (signal?.aborted) throw new ServiceError('Stack start interrupted', { cause: signal.reason });
+    this.track(await this.runtime.start(plan, signal ? { signal } : {}), 'started');
+  }
+
+  /** Plans come in dependency order; a failed start stops its dependents, and the starts in flight finish first. */
+  private async startConcurrently(dependencies: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
+    const started = new Map<string, Promise<void>>();
+    for (const plan of this.plans) {
+      const after = [...(dependencies.get(plan.name) ?? [])].flatMap((name) => started.get(name) ?? []);
+      started.set(plan.name, Promise.all(after).then(() => this.startOne(plan)));
+    }
+    const failed = (await Promise.allSettled(started.values())).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Stops every service in reverse start order. Safe to call more than once. */

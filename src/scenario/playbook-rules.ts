@@ -10,6 +10,7 @@ import type { RuleContext, RuleIssue } from './scenario-rules.ts';
 import { resolveLinkReference } from './scenario-rules.ts';
 import type { Scenario } from './scenario-schema.ts';
 import { checkActions } from './step-rules.ts';
+import { mentionsBaseline, parseBaselineCondition } from './baseline-condition.ts';
 import { parseThresholdExpression } from './threshold-expression.ts';
 
 /** The sections the checks need, and the playbook sections that parsed (absent: it did not, or is not there). */
@@ -82,8 +83,19 @@ function checkProbe(scenario: PlaybookSections, probe: ProbeSpec, path: Path): R
     return [{ path: [...path, kind, 'service'], message: `unknown service "${target}"; services are ${Object.keys(scenario.services).join(', ')}` }];
   }
   if (probe.sli === undefined || probe.condition === undefined) return [];
-  const problem = conditionProblem(scenario, probe.sli, probe.condition);
+  const problem = mentionsBaseline(probe.condition) ? baselineProblem(scenario, probe.sli, probe.condition) : conditionProblem(scenario, probe.sli, probe.condition);
   return problem ? [{ path: [...path, problem.field], message: problem.message }] : [];
+}
+
+/** The same for a condition relative to the baseline phase (`p(95) < 2x baseline`), which only probes take. */
+function baselineProblem(scenario: PlaybookSections, sli: string, condition: string): { field: 'sli' | 'condition'; message: string } | undefined {
+  const definition = sliDefinition(scenario.workload.type, sli);
+  if (!definition) return { field: 'sli', message: `unknown SLI "${sli}" for a ${scenario.workload.type} workload` };
+  const rule = parseBaselineCondition(sli, condition);
+  if (typeof rule === 'string') return { field: 'condition', message: rule };
+  const allowed = aggregationsByKind[definition.kind];
+  if (!rule.aggregation || allowed.includes(rule.aggregation.kind)) return undefined;
+  return { field: 'condition', message: `${sli} is a ${definition.kind} (${definition.unit}); use ${allowed.map((a) => (a === 'percentile' ? 'p(N)' : a)).join(', ')}` };
 }
 
 /** What is wrong with judging `sli` by `condition`, if anything, and which field says it. */

@@ -40,7 +40,10 @@ export const probeSchema = z
   .strictObject({
     name: z.string().min(1).optional().describe('Names the probe in the report; default a description of it.'),
     sli: z.string().min(1).optional().describe('SLI probe: the SLI judged over the last `over` of recorded outcomes.'),
-    condition: z.string().optional().describe('SLI probe: a threshold expression, e.g. `p(99) < 800` or `rate >= 0.98`.'),
+    condition: z
+      .string()
+      .optional()
+      .describe('SLI probe: a threshold expression, e.g. `p(99) < 800` or `rate >= 0.98`, or one relative to the baseline phase, e.g. `p(95) < 2x baseline`, `count <= baseline`.'),
     over: positiveDurationMs.default(10_000).describe('SLI probe: the sliding window judged, ending when the probe runs.'),
     http: httpProbeSchema.optional().describe('HTTP probe: the request and the answer that means the probe holds.'),
     metric: metricProbeSchema.optional().describe('Prometheus probe on a service.'),

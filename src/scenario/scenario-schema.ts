@@ -37,6 +37,10 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().nonnegative().max(scenarioLimits.seed, atMost(scenarioLimits.seed, '')).default(1).describe('Seed of every random choice (message mix, jitter, toxicity), recorded in the report for replay.'),
   /** Allow targets outside loopback (127.0.0.0/8, ::1). Off by default: drill refuses other addresses. */
   allowNonLoopback: z.boolean().default(false),
+  parallelStart: z
+    .boolean()
+    .default(false)
+    .describe('Start services that do not depend on each other at the same time (each still after the services it depends on or links to); default one after the other.'),
   services: z
     .record(z.string().max(scenarioLimits.nameLength).regex(/^[a-z][a-z0-9-]*$/, { message: 'service names are lower-case letters, digits and dashes' }), serviceSchema)
     .refine((s) => Object.keys(s).length > 0, { message: 'needs at least one service' })

@@ -24,14 +24,18 @@ export function checkActions(scenario: StepSections, section: string, actions: M
   const names = Object.keys(scenario.services);
   const unknown = (name: string) => `unknown service "${name}"; services are ${names.join(', ')}`;
   const loadMs = loadDurationMs(scenario);
-  // A check may probe a replica a `scale` of this list starts (SERVICE-2, …).
-  const replicas = new Set(actions.flatMap((a) => (a.action === 'scale' ? Array.from({ length: a.replicas - 1 }, (_, n) => `${a.service}-${n + 2}`) : [])));
+  // A check may probe, and a process action act on, a replica a `scale` of this list starts (SERVICE-2, …).
+  const replicaOf = new Map(actions.flatMap((a) => (a.action === 'scale' ? Array.from({ length: a.replicas - 1 }, (_, n) => [`${a.service}-${n + 2}` as string, a.service] as const) : [])));
+  const replicas = new Set(replicaOf.keys());
   let previousAt = -1;
   actions.forEach((action, i) => {
     const at = (...path: (string | number)[]) => [section, i, ...path];
     const service = actionService(action);
     // Own keys only: `constructor` or `toString` are not services.
-    if (service !== undefined && !Object.hasOwn(scenario.services, service)) issues.push({ path: at('service'), message: unknown(service) });
+    const replicaOfService = service !== undefined && PROCESS.has(action.action) ? replicaOf.get(service) : undefined;
+    if (replicaOfService !== undefined && !Object.hasOwn(scenario.services, service!)) {
+      issues.push(...checkRelease(scenario, { ...(action as ProcessAction), service: replicaOfService }, context, at('release')));
+    } else if (service !== undefined && !Object.hasOwn(scenario.services, service)) issues.push({ path: at('service'), message: unknown(service) });
     else if (PROCESS.has(action.action)) issues.push(...checkRelease(scenario, action as ProcessAction, context, at('release')));
     if (PROCESS.has(action.action)) issues.push(...checkFields(action as ProcessAction).map((message) => ({ path: at(), message })));
     action.checks.forEach((check, c) => {

@@ -36,6 +36,8 @@ const signalSlis: SliDefinition[] = [
   { name: 'dlq_growth', kind: 'counter', unit: 'records', description: 'DLQ depth at the end minus at the start.' },
   { name: 'breaker_open_time', kind: 'counter', unit: 's', description: 'Seconds any bot circuit breaker was open, from samples.' },
   { name: 'websocket_down_time', kind: 'counter', unit: 's', description: 'Seconds a bot websocket was disconnected, from samples.' },
+  { name: 'receive_reconnects_rejected', kind: 'counter', unit: 'reconnects', description: 'Receive websocket upgrades the bridge refused (429) under its reconnect limit, all accounts; only a bridge release with a limit reports it.' },
+  { name: 'receive_reconnect_rate', kind: 'gauge', unit: 'reconnects/s', description: 'Receive websocket upgrade attempts (accepted or refused) per second between two samples, all accounts: its max is the peak of a reconnect storm; only a bridge release with a reconnect limit reports it.' },
 ];
 
 const httpSlis: SliDefinition[] = [

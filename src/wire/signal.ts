@@ -170,6 +170,12 @@ export interface BridgeStats {
   framesDropped: number;
   sendsAccepted: number;
   sendsRejected: number;
+  /** Receive websocket upgrades accepted, all accounts; reported only by a release that limits reconnects. */
+  receiveConnects?: number;
+  /** Receive websocket upgrades refused (429) by the release's reconnect limit. */
+  receiveRejected?: number;
+  /** Most receive upgrade attempts (accepted or refused) within any one second. */
+  receivePeakPerSecond?: number;
 }
 
 /** `PUT /_drill/faults` body; `DELETE /_drill/faults` clears all. Route keys are paths such as `/v2/send` or `*`. */

@@ -568,7 +568,7 @@ describe.concurrent('bot fixture', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ SIGNAL_API_URL: '' }, /SIGNAL_API_URL is required/],
       [{ STORAGE_TYPE: 'Redis', REDIS_HOST: ' ' }, /REDIS_HOST must name the Redis server/],
-      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.4\.0-fixed, 1\.4\.1, 1\.4\.2, 1\.4\.3, 1\.5\.0/],
+      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.4\.0-fixed, 1\.4\.0-reconnect-jitter, 1\.4\.1, 1\.4\.2, 1\.4\.3, 1\.5\.0, 1\.6\.0-rolling, 1\.6\.0-rolling-slow/],
       [{ queue_size: 'many' }, /QUEUE_SIZE must be an integer/],
     ];
     await Promise.all(

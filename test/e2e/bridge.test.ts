@@ -661,7 +661,7 @@ describe('bridge stand-in, other releases and start-up', () => {
       const response = await call(next.api, 'POST', '/v2/send', { number: BOT, recipients: [USER] });
       expect(response.status).toBe(201);
       expect(response.json).toEqual([{ timestamp: expect.stringMatching(/^[0-9]+$/) }]);
-      expect(await unknown.waitForLine(/available releases/)).toMatch(/"0\.99".*available releases: 0\.100, 0\.100-fanout-fix, 0\.101/);
+      expect(await unknown.waitForLine(/available releases/)).toMatch(/"0\.99".*available releases: 0\.100, 0\.100-fanout-fix, 0\.100-reconnect-limit, 0\.101/);
       expect(await unknown.exited).toBe(2);
     } finally {
       await Promise.all([next.fixture.stop(), unknown.stop()]);

@@ -117,4 +117,30 @@ describe('process runtime', () => {
     for (const pid of pids) expect(isSameProcessAlive(pid)).toBe(false);
     for (const lock of portLocks) expect(existsSync(lock), lock).toBe(false);
   });
+
+  it('with dependencies, starts independent services together and a failed one stops its dependents and the rest', async () => {
+    const { dir, runtime } = await setup();
+    const events: string[] = [];
+    // a and b depend on nothing, c on b. b exits before it is ready: c never starts, and a, started beside it, is stopped.
+    const [a, b, c] = [await tinyPlan(dir, 'a'), await tinyPlan(dir, 'b'), await tinyPlan(dir, 'c')];
+    b!.source = { type: 'command', argv: [process.execPath, '-e', 'setTimeout(() => process.exit(4), 300)'] };
+    const dependencies = new Map([['a', new Set<string>()], ['b', new Set<string>()], ['c', new Set(['b'])]]);
+    const error = await RunningStack.start(runtime, [a!, b!, c!], { onEvent: (e) => events.push(`${e.type}:${e.service}`) }, dependencies).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as Error).message).toMatch(/b exited before it was ready/);
+    expect(events).toContain('started:a');
+    expect(events.some((e) => e.endsWith(':c'))).toBe(false);
+    await expect.poll(() => fetch(`http://127.0.0.1:${a!.ports.http!.port}/health`).then(() => 'up', () => 'down')).toBe('down');
+  });
+
+  it('with dependencies, starts a service only once those it depends on are ready', async () => {
+    const { dir, runtime } = await setup();
+    const events: string[] = [];
+    const plans = [await tinyPlan(dir, 'a'), await tinyPlan(dir, 'b'), await tinyPlan(dir, 'c')];
+    const dependencies = new Map([['a', new Set<string>()], ['b', new Set(['a'])], ['c', new Set<string>()]]);
+    const stack = await RunningStack.start(runtime, plans, { onEvent: (e) => events.push(`${e.type}:${e.service}`) }, dependencies);
+    cleanups.push(() => stack.teardown());
+    expect(events.indexOf('started:b')).toBeGreaterThan(events.indexOf('started:a'));
+    for (const plan of plans) expect(stack.state(plan.name).state).toBe('running');
+  });
 });

@@ -43,6 +43,8 @@ export class SignalDriver implements WorkloadDriver {
   private readonly answeredTwice = new Map<string, number>();
   private firstSample: StackSample | undefined;
   private lastSample: StackSample | undefined;
+  /** The last DLQ depth a sample read (a bot restarting answers none). */
+  private lastDlqDepth: number | undefined;
 
   constructor(
     private readonly spec: SignalWorkloadSpec,
@@ -85,6 +87,7 @@ export class SignalDriver implements WorkloadDriver {
     await this.bridge.followOracle((record) => this.tracker.observe(record));
     this.firstSample = await sampleStack({ botMetricsUrls: this.targets.botMetricsUrls, bridge: this.bridge });
     this.lastSample = this.firstSample;
+    this.lastDlqDepth = this.firstSample.dlqDepth ?? undefined;
   }
 
   async fire(arrival: Arrival): Promise<void> {
@@ -145,8 +148,18 @@ export class SignalDriver implements WorkloadDriver {
         s.count('breaker_open_time', sample.breakerOpen ? seconds : 0);
         s.count('websocket_down_time', sample.websocketUp ? 0 : seconds);
         if (sample.bridgeDropped !== null && previous.bridgeDropped !== null) s.count('bridge_dropped_frames', sample.bridgeDropped - previous.bridgeDropped);
+        const attempts = reconnectAttempts(sample, previous);
+        if (attempts) {
+          s.count('receive_reconnects_rejected', attempts.rejected);
+          s.gauge('receive_reconnect_rate', seconds > 0 ? attempts.all / seconds : 0);
+        }
       }
     });
+    if (sample.dlqDepth !== null) {
+      // Growth between samples, for windows of the outcome log (`dlq_growth` probes); the run's figure is end − start.
+      if (this.lastDlqDepth !== undefined) slis.log.add('dlq_growth', sample.atMs, sample.dlqDepth - this.lastDlqDepth);
+      this.lastDlqDepth = sample.dlqDepth;
+    }
     series.set('queue_depth', sample.atMs, sample.queueDepth);
     series.set('dlq_depth', sample.atMs, sample.dlqDepth);
     series.set('breaker_open', sample.atMs, sample.breakerOpen);
@@ -183,4 +196,12 @@ export class SignalDriver implements WorkloadDriver {
     this.tracker.abandonAll();
     await this.bridge[Symbol.asyncDispose]();
   }
+}
+
+/** Receive upgrades the bridge saw between two samples, when its release limits reconnects (and so counts them). */
+function reconnectAttempts(sample: StackSample, previous: StackSample): { all: number; rejected: number } | undefined {
+  const { reconnectsAccepted: accepted, reconnectsRejected: rejected } = sample;
+  if (accepted === null || rejected === null || previous.reconnectsAccepted === null || previous.reconnectsRejected === null) return undefined;
+  const refused = rejected - previous.reconnectsRejected;
+  return { all: accepted - previous.reconnectsAccepted + refused, rejected: refused };
 }

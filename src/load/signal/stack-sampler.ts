@@ -13,6 +13,9 @@ export interface StackSample {
   breakerOpen: number | null;
   websocketUp: number | null;
   bridgeDropped: number | null;
+  /** Receive upgrades the bridge accepted and refused so far (null: its release has no reconnect limit). */
+  reconnectsAccepted: number | null;
+  reconnectsRejected: number | null;
 }
 
 export interface SampleTargets {
@@ -46,5 +49,7 @@ export async function sampleStack(targets: SampleTargets): Promise<StackSample> 
     // A bot that does not answer counts as disconnected.
     websocketUp: scrapes.every((s) => s !== undefined && (sumOf(s, 'websocket_connection_state') ?? 0) > 0) ? 1 : 0,
     bridgeDropped: stats?.framesDropped ?? null,
+    reconnectsAccepted: stats?.receiveConnects ?? null,
+    reconnectsRejected: stats?.receiveRejected ?? null,
   };
 }
