@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,12 @@ import { describe, test } from 'vitest';
 import type { BotDlqStatus, BotReady, DlqReplayResponse, ReceiveFrame } from '../../src/wire/signal.ts';
 import { startFixture, type FixtureProcess } from '../helpers/fixture-process.ts';
 import { receiveFrame, ScriptedBridge, type FrameOptions } from '../helpers/scripted-bridge.ts';
+
+/** The release profiles a fixture ships, as its error messages list them. */
+function releaseNames(fixture: string): string[] {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures', fixture, 'releases');
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+}
 
 const ACCOUNT = '+15550001111';
 const USER = '+15550002222';
@@ -568,7 +574,8 @@ describe.concurrent('bot fixture', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ SIGNAL_API_URL: '' }, /SIGNAL_API_URL is required/],
       [{ STORAGE_TYPE: 'Redis', REDIS_HOST: ' ' }, /REDIS_HOST must name the Redis server/],
-      [{ DRILL_RELEASE: '0.9.9' }, /available releases: 1\.4\.0, 1\.4\.0-fixed, 1\.4\.0-reconnect-jitter, 1\.4\.1, 1\.4\.2, 1\.4\.3, 1\.5\.0, 1\.6\.0-rolling, 1\.6\.0-rolling-slow/],
+      // Every profile in fixtures/bot/releases, sorted: the message lists what the fixture can behave as.
+      [{ DRILL_RELEASE: '0.9.9' }, new RegExp(`available releases: ${releaseNames('bot').join(', ').replaceAll('.', '\\.')}$`, 'm')],
       [{ queue_size: 'many' }, /QUEUE_SIZE must be an integer/],
     ];
     await Promise.all(

@@ -2,6 +2,7 @@
  * The bridge stand-in (fixtures/bridge) as a real process on loopback: public REST and websocket API with
  * upstream's shapes and texts, at-most-once fan-out, the oracle log, faults and restart.
  */
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -661,7 +662,7 @@ describe('bridge stand-in, other releases and start-up', () => {
       const response = await call(next.api, 'POST', '/v2/send', { number: BOT, recipients: [USER] });
       expect(response.status).toBe(201);
       expect(response.json).toEqual([{ timestamp: expect.stringMatching(/^[0-9]+$/) }]);
-      expect(await unknown.waitForLine(/available releases/)).toMatch(/"0\.99".*available releases: 0\.100, 0\.100-fanout-fix, 0\.100-reconnect-limit, 0\.101/);
+      expect(await unknown.waitForLine(/available releases/)).toMatch(new RegExp(`"0\\.99".*available releases: ${readdirSync('fixtures/bridge/releases').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort().join(', ').replaceAll('.', '\\.')}`));
       expect(await unknown.exited).toBe(2);
     } finally {
       await Promise.all([next.fixture.stop(), unknown.stop()]);
