@@ -75,9 +75,15 @@ export class MethodRunner {
     for (const { result, action, atMs, deadlineMs } of this.sliJudged) {
       const spec = recoverySpec(action.recovered!, this.options.workload);
       result.sliRecovery = finalSliRecovery(this.options.log, action.recovered!, spec, atMs, deadlineMs, originMs);
-      if (result.pass && result.sliRecovery.recoveredAfterMs === undefined) {
+      const finalAfterMs = result.sliRecovery.recoveredAfterMs;
+      if (result.pass && finalAfterMs === undefined) {
         result.pass = false;
         result.error = `${describeNoRecovery(action.recovered!, result.sliRecovery.curve)} (judged again once every outcome was in)`;
+      } else if (result.pass && finalAfterMs !== undefined && finalAfterMs > (result.recoveryMs ?? 0)) {
+        // Late outcomes (a reply that timed out) moved the SLI's recovery later: the step recovered no earlier.
+        result.recoveryMs = finalAfterMs;
+        const event = this.options.timeline.events.find((e) => e.type === 'recovered' && e.detail?.startsWith(`${result.name}: `));
+        if (event) Object.assign(event, { atMs: atMs + finalAfterMs, tMs: atMs + finalAfterMs - originMs, detail: `${result.name}: recovered in ${finalAfterMs} ms`, measured: { recoveryMs: finalAfterMs } });
       }
     }
   }

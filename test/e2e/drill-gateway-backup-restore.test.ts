@@ -35,6 +35,11 @@ describe('drill gateway-backup-restore', () => {
     // The counts are reported, whatever this run's random picks made them; the run-wide SLI adds them all up.
     const run = report.slis.tokens_rejected as { count: number };
     expect(run.count).toBe(lostAfterBackup(report, 'tokens_rejected'));
+    // A step judged by its SLI recovered no earlier than the SLI did once every outcome was in.
+    for (const s of report.steps.filter((s) => s.sliRecovery?.recoveredAfterMs !== undefined)) {
+      expect(s.recoveryMs, s.name).toBeGreaterThanOrEqual(s.sliRecovery!.recoveredAfterMs!);
+      expect(report.timeline.find((e) => e.type === 'recovered' && e.detail?.startsWith(`${s.name}: `))?.measured?.recoveryMs).toBe(s.recoveryMs);
+    }
   }, 90_000);
 
   it.concurrent('fails on 0.0.5-sessions-file: the backup misses the tokens, the verdict names tokens_rejected', async () => {
