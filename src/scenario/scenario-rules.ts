@@ -224,6 +224,11 @@ function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
       issues.push({ path: ['thresholds', key], message: `unknown SLI "${sli}" for a ${workload.type} workload` });
       continue;
     }
+    const relay = workload?.type === 'wavry' && sli.startsWith('relay_sessions_') ? sli.slice('relay_sessions_'.length) : undefined;
+    if (workload?.type === 'wavry' && relay !== undefined && !workload.relays.includes(relay)) {
+      issues.push({ path: ['thresholds', key], message: `relay_sessions_<relay> counts the workload's relays; "${relay}" is not in workload.relays (${workload.relays.join(', ') || 'none'})` });
+      continue;
+    }
     if (phases && phase !== undefined && !phases.includes(phase)) {
       issues.push({ path: ['thresholds', key], message: `this scenario has no phase "${phase}"; its phases are ${phases.join(', ')}` });
       continue;
