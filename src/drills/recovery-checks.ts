@@ -58,7 +58,7 @@ export async function pollChecks(
           const seen = await o.run();
           if (seen.pass) {
             o.outcome.passedAfterMs = Date.now() - startedAtMs;
-            if (seen.target) o.outcome.target = seen.target.replace('{target}', o.outcome.target);
+            if (seen.found) o.outcome.target += `: ${seen.found}`;
             delete o.outcome.last;
           } else o.outcome.last = seen.last;
         }),
@@ -70,8 +70,8 @@ export async function pollChecks(
   return outcomes.map((o) => o.outcome);
 }
 
-/** One poll of a check: passed (with a more precise label, `{target}` standing for the check's own), or what it saw. */
-type Seen = { pass: true; target?: string } | { pass: false; last: string };
+/** One poll of a check: passed (and what it found, for the check's label), or what it saw. */
+type Seen = { pass: true; found?: string } | { pass: false; last: string };
 
 /** A relay's current relay_id (its `/health`) listed in its master's registry (`/v1/relays`). */
 async function probeRegistration(relayHealthUrl: string, masterRelaysUrl: string): Promise<Seen> {
@@ -81,7 +81,7 @@ async function probeRegistration(relayHealthUrl: string, masterRelaysUrl: string
     const relayId = health.relay_id;
     const listed = await fetchJson(masterRelaysUrl);
     if (!Array.isArray(listed)) return { pass: false, last: 'the master lists no relays' };
-    if (listed.some((entry) => (entry as { relay_id?: unknown }).relay_id === relayId)) return { pass: true, target: `{target}: ${relayId}` };
+    if (listed.some((entry) => (entry as { relay_id?: unknown }).relay_id === relayId)) return { pass: true, found: relayId };
     return { pass: false, last: `the master lists ${listed.length} relay(s), not ${relayId}` };
   } catch (error) {
     return { pass: false, last: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
