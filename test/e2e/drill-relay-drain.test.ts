@@ -32,11 +32,11 @@ describe('relay-drain drill', () => {
   }, 90_000);
 
   it('fails on master 0.0.5-assigns-draining, naming relay_sessions_relay-a', async () => {
-    // Only the drain matters here: the load ends 4 s after the drain, before the relay's restart.
+    // Only the drain matters here: the load ends 5 s after the drain, before the relay's restart.
     const file = drillVariant(DRILL, (doc) => {
       doc.services.master.release = '0.0.5-assigns-draining';
-      doc.load.duration = '10s';
-      doc.method.find((action: { name: string }) => action.name === 'drained').timeout = '4s';
+      doc.load.duration = '11s';
+      doc.method.find((action: { name: string }) => action.name === 'drained').timeout = '5s';
     });
     const { code, report, output } = await runScenarioFile(file);
     expect(report.verdict, output).toBe('fail');
