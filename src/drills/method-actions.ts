@@ -47,7 +47,8 @@ export async function performAction(action: MethodAction, context: ActionContext
       return { backAtMs: Date.now(), detail: `${action.replicas} instance(s): ${[action.service, ...replicas].join(', ')}` };
     }
     case 'wait-until':
-      return { detail: await waitUntil(action, context) };
+      // Its recovery is how long the probe took to hold (a drain's duration, say).
+      return { detail: await waitUntil(action, context), backAtMs: Date.now() };
     case 'fault': {
       if (!context.faults) throw new Error('a fault action needs `links:`: faults act on the proxies of declared links');
       const fault = stepFault(action);
