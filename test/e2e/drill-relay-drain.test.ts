@@ -24,6 +24,8 @@ describe('relay-drain drill', () => {
     const step = (name: string) => report.steps.find((s) => s.name === name)!;
     const drainedId = /"relay_id":"([0-9a-f-]+)"/.exec(step('find-relay-a').detail ?? '')?.[1];
     expect(drainedId).toBeDefined();
+    // The drain's duration: from the drain until relay-a had no active session.
+    expect(step('drained').recoveryMs).toBeGreaterThan(0);
     const registered = step('restart-relay-a').checks[0]!;
     expect(registered.passedAfterMs).toBeDefined();
     // The restarted relay registered under a new relay_id.
