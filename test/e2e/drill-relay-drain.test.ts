@@ -34,7 +34,7 @@ describe('relay-drain drill', () => {
   }, 90_000);
 
   it('fails on master 0.0.5-assigns-draining, naming relay_sessions_relay-a', async () => {
-    // Only the drain matters here: the load ends 5 s after the drain, before the relay's restart.
+    // Only the drain matters here: the load ends 1 s after the relay's restart began, 7 s after the drain.
     const file = drillVariant(DRILL, (doc) => {
       doc.services.master.release = '0.0.5-assigns-draining';
       doc.load.duration = '11s';
@@ -43,9 +43,12 @@ describe('relay-drain drill', () => {
     const { code, report, output } = await runScenarioFile(file);
     expect(report.verdict, output).toBe('fail');
     expect(code).toBe(1);
-    const breach = report.thresholds.find((t) => t.sli === 'relay_sessions_relay-a' && t.phase === 'drained')!;
-    expect(breach.pass).toBe(false);
-    expect(breach.observed).toBeGreaterThan(0);
-    expect(reasonsNaming(report, 'relay_sessions_relay-a count==0 breached (phase drained)')).toHaveLength(1);
+    // From the drain to the relay's restart (the drain itself, or the watch after it) the master assigned relay-a.
+    const breaches = report.thresholds.filter((t) => t.sli === 'relay_sessions_relay-a' && ['drained', 'after-drained'].includes(t.phase) && !t.pass);
+    expect(breaches.length).toBeGreaterThan(0);
+    for (const t of breaches) {
+      expect(t.observed).toBeGreaterThan(0);
+      expect(reasonsNaming(report, `relay_sessions_relay-a count==0 breached (phase ${t.phase})`)).toHaveLength(1);
+    }
   }, 90_000);
 });
