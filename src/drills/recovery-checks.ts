@@ -36,21 +36,31 @@ export async function pollChecks(
 ): Promise<CheckOutcome[]> {
   const outcomes = checks.map((check) => {
     const binding = addressOf(check);
+    if (check.registeredWith !== undefined) {
+      const master = addressOf({ service: check.registeredWith, status: 200 });
+      const target = `${check.service} registered with ${check.registeredWith} (GET /v1/relays lists its relay_id)`;
+      return { outcome: { target } as CheckOutcome, run: () => probeRegistration(urlOf(binding, '/health'), urlOf(master, '/v1/relays')) };
+    }
     const path = check.path ?? '/metrics';
     const url = urlOf(binding, path);
     const target = `${check.service} ${check.metric ? `${check.metric.trim()} at ${path}` : `GET ${path} → ${check.status}`}`;
-    return { check, url, outcome: { target } as CheckOutcome };
+    const run = async (): Promise<Seen> => {
+      const seen = check.metric ? await probeMetric(url, check.metric) : await probe(url);
+      return seen === (check.metric ? true : check.status) ? { pass: true } : { pass: false, last: typeof seen === 'number' ? `status ${seen}` : String(seen) };
+    };
+    return { outcome: { target } as CheckOutcome, run };
   });
   for (;;) {
     await Promise.all(
       outcomes
         .filter((o) => o.outcome.passedAfterMs === undefined)
         .map(async (o) => {
-          const seen = o.check.metric ? await probeMetric(o.url, o.check.metric) : await probe(o.url);
-          if (seen === (o.check.metric ? true : o.check.status)) {
+          const seen = await o.run();
+          if (seen.pass) {
             o.outcome.passedAfterMs = Date.now() - startedAtMs;
+            if (seen.found) o.outcome.target += `: ${seen.found}`;
             delete o.outcome.last;
-          } else o.outcome.last = typeof seen === 'number' ? `status ${seen}` : String(seen);
+          } else o.outcome.last = seen.last;
         }),
     );
     if (outcomes.every((o) => o.outcome.passedAfterMs !== undefined)) break;
@@ -58,6 +68,33 @@ export async function pollChecks(
     await sleep(POLL_INTERVAL_MS);
   }
   return outcomes.map((o) => o.outcome);
+}
+
+/** One poll of a check: passed (and what it found, for the check's label), or what it saw. */
+type Seen = { pass: true; found?: string } | { pass: false; last: string };
+
+/** A relay's current relay_id (its `/health`) listed in its master's registry (`/v1/relays`). */
+async function probeRegistration(relayHealthUrl: string, masterRelaysUrl: string): Promise<Seen> {
+  try {
+    const health = (await fetchJson(relayHealthUrl)) as { relay_id?: unknown } | undefined;
+    if (typeof health?.relay_id !== 'string') return { pass: false, last: 'the relay reports no relay_id' };
+    const relayId = health.relay_id;
+    const listed = await fetchJson(masterRelaysUrl);
+    if (!Array.isArray(listed)) return { pass: false, last: 'the master lists no relays' };
+    if (listed.some((entry) => (entry as { relay_id?: unknown }).relay_id === relayId)) return { pass: true, found: relayId };
+    return { pass: false, last: `the master lists ${listed.length} relay(s), not ${relayId}` };
+  } catch (error) {
+    return { pass: false, last: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
+  }
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new Error(`status ${response.status}`);
+  }
+  return response.json();
 }
 
 /** The status answered, or what went wrong instead. */

@@ -40,7 +40,12 @@ export async function createDriver(scenario: Scenario, stack: RunningStack): Pro
           gatewayUrl: url(stack.plan(workload.gateway).ports.http!),
           masterUrl: url(stack.plan(workload.master).ports.http!),
           hosts: workload.hosts.map((name) => ({ name, username: stack.plan(name).env.WAVRY_HOST_USERNAME ?? name })),
-          relays: workload.relays.map((name) => ({ name, healthUrl: url(stack.plan(name).ports.health!) })),
+          relays: workload.relays.map((name) => {
+            const { ports, env } = stack.plan(name);
+            // The relay advertises its bound address, or WAVRY_RELAY_ADVERTISE_ADDR (a UDP fault proxy in front of it).
+            const udpAddr = env.WAVRY_RELAY_ADVERTISE_ADDR ?? (ports.udp ? `${ports.udp.host}:${ports.udp.port}` : undefined);
+            return { name, healthUrl: url(ports.health!), ...(udpAddr ? { udpAddr } : {}) };
+          }),
           adminToken: stack.plan(workload.master).env.ADMIN_PANEL_TOKEN,
         },
         scenario.seed,

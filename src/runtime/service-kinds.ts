@@ -77,6 +77,8 @@ export const serviceKindCatalog: Record<ServiceKind, KindDefinition> = {
     env: {
       WAVRY_MASTER_KEY_FILE: '${dataDir}/master.key',
       DRILL_MASTER_KEY_FILE_CREATE: '1',
+      // Read only by a release that keeps admin-set relay states across restarts (profile `keepsAdminStates`).
+      DRILL_MASTER_ADMIN_STATE_FILE: '${dataDir}/admin-states.json',
       ADMIN_PANEL_TOKEN: 'drill-admin-token-0123456789abcdef-0123',
     },
     linkEnv: {},

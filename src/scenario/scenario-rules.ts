@@ -4,6 +4,7 @@
  * sections that passed the schema when another did not (each check skips what it would need from a failed one).
  */
 import { aggregationsByKind, sliDefinition } from '../sli/catalog.ts';
+import { LEASE_REJECT_REASON } from '../wire/wavry.ts';
 import { checkCompareRules } from './compare-rules.ts';
 import { checkLoopbackRule } from './loopback-rule.ts';
 import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
@@ -222,6 +223,16 @@ function checkThresholds(scenario: ScenarioParts): RuleIssue[] {
     const definition = workload && sliDefinition(workload.type, sli);
     if (workload && !definition) {
       issues.push({ path: ['thresholds', key], message: `unknown SLI "${sli}" for a ${workload.type} workload` });
+      continue;
+    }
+    const reason = workload?.type === 'wavry' && sli.startsWith('lease_rejects_') ? sli.slice('lease_rejects_'.length) : undefined;
+    if (reason !== undefined && !Object.hasOwn(LEASE_REJECT_REASON, reason)) {
+      issues.push({ path: ['thresholds', key], message: `unknown LEASE_REJECT reason "${reason}"; lease_rejects_<reason> takes ${Object.keys(LEASE_REJECT_REASON).join(', ')}` });
+      continue;
+    }
+    const relay = workload?.type === 'wavry' && sli.startsWith('relay_sessions_') ? sli.slice('relay_sessions_'.length) : undefined;
+    if (workload?.type === 'wavry' && relay !== undefined && !workload.relays.includes(relay)) {
+      issues.push({ path: ['thresholds', key], message: `relay_sessions_<relay> counts the workload's relays; "${relay}" is not in workload.relays (${workload.relays.join(', ') || 'none'})` });
       continue;
     }
     if (phases && phase !== undefined && !phases.includes(phase)) {

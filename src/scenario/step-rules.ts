@@ -40,6 +40,9 @@ export function checkActions(scenario: StepSections, section: string, actions: M
     if (PROCESS.has(action.action)) issues.push(...checkFields(action as ProcessAction).map((message) => ({ path: at(), message })));
     action.checks.forEach((check, c) => {
       if (!Object.hasOwn(scenario.services, check.service) && !replicas.has(check.service)) issues.push({ path: at('checks', c, 'service'), message: unknown(check.service) });
+      if (check.registeredWith !== undefined && !Object.hasOwn(scenario.services, check.registeredWith)) {
+        issues.push({ path: at('checks', c, 'registeredWith'), message: unknown(check.registeredWith) });
+      }
     });
     if (action.at !== undefined) {
       if (section === 'rollbacks') issues.push({ path: at('at'), message: 'rollbacks run one after the other once the method is over; drop `at`' });

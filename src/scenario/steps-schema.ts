@@ -56,8 +56,15 @@ export const stepCheckSchema = z
       .regex(METRIC_CONDITION, { message: 'expected `NAME op NUMBER` or `NAME{label="v"} op NUMBER`, e.g. "websocket_connection_state == 1"' })
       .optional()
       .describe('A condition on the sum of a Prometheus metric, e.g. `websocket_connection_state == 1`.'),
+    registeredWith: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Wavry relay check: passes once this master's registry (`GET /v1/relays`) lists the relay's current relay_id (read from the relay's `/health`)."),
   })
-  .refine((check) => check.path !== undefined || check.metric !== undefined, { message: 'a check needs `path` (HTTP status) or `metric` (Prometheus condition)' });
+  .refine((check) => check.path !== undefined || check.metric !== undefined || check.registeredWith !== undefined, {
+    message: 'a check needs `path` (HTTP status), `metric` (Prometheus condition) or `registeredWith` (a relay listed by its master)',
+  });
 export type StepCheck = z.output<typeof stepCheckSchema>;
 
 export const stepActions = ['restart', 'stop', 'start', 'kill', 'pause', 'resume', 'rollback', 'upgrade'] as const;

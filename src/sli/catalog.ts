@@ -15,6 +15,8 @@ export interface SliDefinition {
   kind: SliKind;
   unit: string;
   description: string;
+  /** A counter family: `NAME_<member>` (e.g. `lease_rejects_WrongRelay`) is an SLI of this kind and unit too. */
+  family?: true;
 }
 
 const loadSlis: SliDefinition[] = [
@@ -71,7 +73,8 @@ const wavrySlis: SliDefinition[] = [
   { name: 'tokens_rejected', kind: 'rate', unit: 'tokens', description: 'Kept session tokens returning viewers bound with (workload returningViewers) that the gateway refused (Invalid Token), counted in the phase that issued each token.' },
   { name: 'accounts_lost', kind: 'counter', unit: 'accounts', description: 'Returning viewers whose account the gateway no longer had (signing up again made it anew), counted in the phase that registered it.' },
   { name: 'leases_issued', kind: 'counter', unit: 'leases', description: 'RELAY_CREDENTIALS received by clients.' },
-  { name: 'lease_rejects', kind: 'counter', unit: 'leases', description: 'LEASE_REJECT answers, all codes (lease_rejects_<reason> per code).' },
+  { name: 'lease_rejects', kind: 'counter', unit: 'leases', description: 'LEASE_REJECT answers, all codes (lease_rejects_<reason> per code).', family: true },
+  { name: 'relay_sessions', kind: 'counter', unit: 'sessions', description: 'Sessions the master assigned to each relay of the workload (relay_sessions_<relay service>), counted when the master issued the lease.', family: true },
   { name: 'relays_assignable', kind: 'gauge', unit: 'relays', description: 'Relays the master can assign (fresh and not Draining/Quarantined/Banned), sampled.' },
   { name: 'relays_new', kind: 'gauge', unit: 'relays', description: 'Relays in state New (registered, no heartbeat yet), sampled.' },
   { name: 'relays_probation', kind: 'gauge', unit: 'relays', description: 'Relays in state Probation (load ≥ 85 %), sampled.' },
@@ -92,7 +95,11 @@ export const sliCatalog: Record<string, SliDefinition[]> = {
 };
 
 export function sliDefinition(workload: string, name: string): SliDefinition | undefined {
-  return sliCatalog[workload]?.find((s) => s.name === name);
+  const definitions = sliCatalog[workload];
+  const exact = definitions?.find((s) => s.name === name);
+  if (exact) return exact;
+  const family = definitions?.find((s) => s.family && name.startsWith(`${s.name}_`) && name.length > s.name.length + 1);
+  return family && { ...family, name };
 }
 
 export const aggregationsByKind: Record<SliKind, readonly string[]> = {

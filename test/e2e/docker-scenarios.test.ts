@@ -1,6 +1,7 @@
 /**
- * The shipped scenarios and drills on containers: the Signal and Wavry baselines, the master-restart drill, the
- * rollback drill and the Wavry rollback drill (0.0.6 images replaced by 0.0.5 images), each run unchanged with `drill run FILE --runtime docker`, must pass as they do on local
+ * The shipped scenarios and drills on containers: the Signal and Wavry baselines, the master-restart, rollback,
+ * relay-drain (its gateway and host run 0.1.0, so those images are built too) and Wavry rollback (0.0.6 images
+ * replaced by 0.0.5 images) drills, each run unchanged with `drill run FILE --runtime docker`, must pass as they do on local
  * processes, with the same report shape, per-service resource usage from the engine, and no container left.
  * Needs a Docker engine (`bash scripts/setup-docker.sh`); skipped with the reason without one, and failing
  * instead when DRILL_REQUIRE_DOCKER=1 (CI).
@@ -26,10 +27,10 @@ if (!engine.reachable) {
 describe.skipIf(!engine.reachable)('shipped scenarios on docker', () => {
   beforeAll(async () => {
     // What `drill images build --offline --release …` does: the releases these files run, on a base made from this node.
-    await buildFixtureImages({ offline: true, releases: ['0.100', '1.4.0', '1.5.0', '0.0.5', '0.0.6'] });
+    await buildFixtureImages({ offline: true, releases: ['0.100', '1.4.0', '1.5.0', '0.0.5', '0.0.6', '0.1.0'] });
   }, 600_000);
 
-  it.each(['scenarios/signal-baseline.yaml', 'scenarios/wavry-baseline.yaml', 'drills/master-restart.yaml', 'drills/rollback.yaml', 'drills/wavry-rollback.yaml'])(
+  it.each(['scenarios/signal-baseline.yaml', 'scenarios/wavry-baseline.yaml', 'drills/master-restart.yaml', 'drills/rollback.yaml', 'drills/relay-drain.yaml', 'drills/wavry-rollback.yaml'])(
     '%s passes on containers',
     async (file) => {
       const { code, report, output } = await runScenarioFile(file, ['--runtime', 'docker']);

@@ -123,6 +123,27 @@ faults:
     expect(at(issues, 'thresholds.replies_missing.0')).toMatchObject({ message: expect.stringContaining('got "rate<<0.1"'), location: { line: 18 } });
   });
 
+  it('takes per-reason and per-relay counters in thresholds only for known reasons and the workload\'s relays', async () => {
+    const issues = await issuesOfText(`name: families
+release: 0.0.5
+services:
+  master: { kind: master }
+  relay-a: { kind: relay }
+  gateway: { kind: gateway }
+  host-a: { kind: host }
+load: { executor: constant-arrival-rate, rate: 1, duration: 5s }
+workload: { type: wavry, gateway: gateway, master: master, hosts: [host-a], relays: [relay-a] }
+thresholds:
+  lease_rejects_InvalidSignatur: ["count==0"]
+  relay_sessions_relay-b: ["count==0"]
+  relay_sessions_relay-a: ["count==0"]
+  lease_rejects_InvalidSignature: ["count==0"]
+`);
+    expect(at(issues, 'thresholds.lease_rejects_InvalidSignatur')).toMatchObject({ message: expect.stringContaining('unknown LEASE_REJECT reason "InvalidSignatur"'), location: { line: 11 } });
+    expect(at(issues, 'thresholds.relay_sessions_relay-b')).toMatchObject({ message: expect.stringContaining('"relay-b" is not in workload.relays'), location: { line: 12 } });
+    expect(issues).toHaveLength(2);
+  });
+
   it('refuses addresses outside loopback unless the scenario opts in', async () => {
     const issues = await issuesOf('non-loopback.yaml');
     expect(at(issues, 'services.bridge.url')).toMatchObject({ message: expect.stringContaining('allowNonLoopback: true'), location: { line: 6, column: 10 } });

@@ -1,4 +1,8 @@
-/** A temporary copy of a shipped drill with some keys changed (release, durations), for tests; the original stays as it is. */
+/**
+ * A shipped drill with a change (another release, a shorter load) in a temporary copy: the YAML is parsed, `edit`
+ * changes the document, and the copy is written to a folder of its own. The shipped file is never touched; the
+ * drills name no relative paths, so the copy runs as the original does.
+ */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,4 +25,9 @@ export function action(drill: DrillDocument, name: string): DrillDocument {
   const found = (drill.method as DrillDocument[]).find((a) => a.name === name);
   if (!found) throw new Error(`the drill has no action ${name}`);
   return found;
+}
+
+/** The reasons of a report that name `what` (an SLI, a probe or a step). */
+export function reasonsNaming(report: { reasons: { code: string; message: string; observed?: string | undefined }[] }, what: string) {
+  return report.reasons.filter((r) => r.message.includes(what));
 }

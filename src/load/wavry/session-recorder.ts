@@ -6,7 +6,8 @@
  * The failure reasons and lease reject codes are reported from the start, at 0 until something counts them.
  */
 import type { Clock } from '../../common/clock.ts';
-import { LEASE_REJECT_REASON, type LeaseRejectReason } from '../../wire/wavry.ts';
+import { LEASE_REJECT_REASON, type LeaseRejectReason, type RelayCredentials } from '../../wire/wavry.ts';
+import { leaseIssuedAtMs } from './lease-role.ts';
 import type { DriverContext } from '../workload-driver.ts';
 import type { MediaPath, PathRoute } from './media-path.ts';
 import type { MediaSessionResult } from './media-session.ts';
@@ -21,14 +22,19 @@ export const DECLARED_COUNTERS: readonly string[] = [
   ...Object.keys(LEASE_REJECT_REASON).map((reason) => `lease_rejects_${reason}`),
 ];
 
+/** The counter of the sessions a relay service was assigned: `relay_sessions_relay-a`. */
+export const relaySessionsSli = (relay: string) => `relay_sessions_${relay}`;
+
 export class SessionRecorder {
   constructor(
     private readonly context: DriverContext,
     private readonly clock: Clock,
     /** Called for each failed setup (with its detail) and each dropped session: the progress line's error count. */
     private readonly onError: (detail: string) => void,
+    /** The workload's relay services by their UDP `ip:port` (the address RELAY_CREDENTIALS name). */
+    private readonly relayByAddr: ReadonlyMap<string, string> = new Map(),
   ) {
-    context.slis.declareCounters(DECLARED_COUNTERS);
+    context.slis.declareCounters([...DECLARED_COUNTERS, ...[...relayByAddr.values()].map(relaySessionsSli)]);
   }
 
   /** Returns the session's start (epoch ms): its setup's outcome counts in the phase it started in. */
@@ -75,8 +81,16 @@ export class SessionRecorder {
     this.context.series.add('accounts_lost', this.clock.wallMs());
   }
 
-  leaseIssued(): void {
+  /**
+   * RELAY_CREDENTIALS received. A lease naming one of the workload's relays also counts in `relay_sessions_<relay>`,
+   * at the moment the master issued it (the lease's `iat_rfc3339`), so an assignment lands in the phase in which the
+   * master made it, e.g. after the relay was set Draining.
+   */
+  leaseIssued(credentials: RelayCredentials): void {
     this.context.slis.record((s) => s.count('leases_issued'));
+    const relay = this.relayByAddr.get(credentials.addr);
+    if (relay === undefined) return;
+    this.context.slis.record((s) => s.count(relaySessionsSli(relay)), leaseIssuedAtMs(credentials.token) ?? this.clock.wallMs());
   }
 
   /** Counted as `lease_rejects` and `lease_rejects_<Reason>` (e.g. `lease_rejects_WrongRelay`). */

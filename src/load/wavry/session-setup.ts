@@ -36,7 +36,7 @@ export interface SetupEvents {
   tokenPresented(issuedAtMs: number, refused: boolean): void;
   /** A returning viewer's account was gone (signing up again made it anew), counted at its creation time. */
   accountLost(createdAtMs: number): void;
-  leaseIssued(): void;
+  leaseIssued(credentials: RelayCredentials): void;
   leaseRejected(reason: LeaseRejectReason | 'Unknown'): void;
 }
 
@@ -227,7 +227,7 @@ async function viaRelay(plan: SessionPlan, deps: SetupDeps, context: PathContext
     if (reply.type === 'ERROR') throw new Error(`gateway: ${reply.message}`);
     return reply as RelayCredentials;
   });
-  events.leaseIssued();
+  events.leaseIssued(credentials);
   const outcome = await openRelayPath({ udp: context.udp, credentials, presentAs: spec.presentAs, handshake: context.budget, clock, signal });
   if (outcome.kind === 'open') return outcome.path;
   // The relay's answer decides from here, whether or not a direct attempt came first.

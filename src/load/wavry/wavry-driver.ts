@@ -33,8 +33,8 @@ export interface WavryTargets {
   masterUrl: string;
   /** Hosts to view: service name and the username they signed up with. */
   hosts: { name: string; username: string }[];
-  /** Relays whose `/metrics` are sampled: `http://host:port` of their health port. */
-  relays: { name: string; healthUrl: string }[];
+  /** Relays whose `/metrics` are sampled: `http://host:port` of their health port, and their UDP `ip:port`. */
+  relays: { name: string; healthUrl: string; udpAddr?: string }[];
   /** The master's `ADMIN_PANEL_TOKEN` (needed when `controlPlaneRelays` > 0). */
   adminToken: string | undefined;
 }
@@ -91,7 +91,8 @@ export class WavryDriver implements WorkloadDriver {
 
   async prepare(context: DriverContext): Promise<void> {
     this.context = context;
-    this.recorder = new SessionRecorder(context, this.clock, (detail) => this.noteError(detail));
+    const relayByAddr = new Map(this.targets.relays.flatMap((r) => (r.udpAddr ? [[r.udpAddr, r.name] as const] : [])));
+    this.recorder = new SessionRecorder(context, this.clock, (detail) => this.noteError(detail), relayByAddr);
     if (this.spec.controlPlaneRelays > 0) {
       const record = (name: string) => (ms: number) => context.slis.record((s) => s.trend(name).recordMs(ms));
       this.controlPlane = await ControlPlaneRelays.start({
