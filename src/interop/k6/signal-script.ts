@@ -19,7 +19,7 @@ export const SIGNAL_K6_SLIS = ['reply_latency', 'reply_latency_uncorrected', 're
 export function signalScript(scenario: Scenario, workload: SignalWorkloadSpec): WorkloadScript {
   const watchMs = scheduleMs(scenario.load) + scenario.load.gracefulStop + workload.replyTimeout;
   const limits = [
-    'bot and bridge samples (queue_depth, dlq_depth, dlq_growth, breaker_open_time, websocket_down_time, bridge_dropped_frames, unexpected_replies): drill reads them from /metrics and /_drill/stats, a k6 runner does not',
+    'bot and bridge samples (queue_depth, dlq_depth, dlq_growth, breaker_open_time, websocket_down_time, bridge_dropped_frames, unexpected_replies, receive_reconnects_rejected, receive_reconnect_rate): drill reads them from /metrics, /_drill/stats and /_drill/metrics, a k6 runner does not',
     'duplicate_replies counts a duplicate against answered + duplicated messages (drill: against answered messages)',
   ];
   if (workload.groupShare > 0) limits.push(`groupShare ${workload.groupShare}: the k6 script sends direct messages only`);
