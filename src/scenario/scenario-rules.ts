@@ -4,6 +4,7 @@
  * sections that passed the schema when another did not (each check skips what it would need from a failed one).
  */
 import { aggregationsByKind, sliDefinition } from '../sli/catalog.ts';
+import { checkCapacityRules } from './capacity-rules.ts';
 import { checkCompareRules } from './compare-rules.ts';
 import { checkLoopbackRule } from './loopback-rule.ts';
 import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
@@ -41,6 +42,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...checkCompareRules(scenario),
+    ...checkCapacityRules(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
     ...checkSeriesLength(scenario),
     ...checkTemplates(scenario),
