@@ -3,12 +3,13 @@ import { kneeOf } from './knee.ts';
 import { RateSearch } from './rate-search.ts';
 
 /** Runs a search against a stack that holds every rate up to `limit`. */
-function sweep(limit: number, spec: ConstructorParameters<typeof RateSearch>[0]) {
+function sweep(limit: number, spec: ConstructorParameters<typeof RateSearch>[0], saturates = false) {
   const search = new RateSearch(spec);
   const tried: number[] = [];
   for (let next = search.next(); next; next = search.next()) {
     tried.push(next.rate);
-    search.record(next.rate, next.rate <= limit);
+    // A saturated stack completes `limit` arrivals per second whatever is offered.
+    search.record(next.rate, next.rate <= limit, saturates ? Math.min(next.rate, limit) : undefined);
   }
   return { tried, good: search.good, bad: search.bad, end: search.end };
 }
@@ -22,6 +23,12 @@ describe('RateSearch', () => {
     expect(result.good).toBeLessThanOrEqual(20);
     expect(result.bad! / result.good! - 1).toBeLessThanOrEqual(0.05);
     expect(result.good! / 20).toBeGreaterThan(0.95);
+  });
+
+  it('probes the throughput a failing step achieved, then one resolution above it', () => {
+    const result = sweep(8, { start: 3, factor: 2, max: 1_000, resolution: 0.05 }, true);
+    expect(result.tried).toEqual([3, 6, 12, 8, 8.4]);
+    expect(result).toMatchObject({ good: 8, bad: 8.4, end: 'resolved' });
   });
 
   it('steps by an increment when given one', () => {

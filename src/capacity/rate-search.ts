@@ -1,7 +1,9 @@
 /**
  * Which rate to try next: coarse steps up from `start` (× factor, or + increment) until a step breaks, then a
- * bisection between the last good and the first bad rate until first bad / last good − 1 ≤ resolution. Pure: the
- * sweep reports each step's verdict and asks again; the step and time bounds are the sweep's.
+ * bisection between the last good and the first bad rate until first bad / last good − 1 ≤ resolution. A
+ * saturated stack completes arrivals at its capacity, so the bisection first probes the throughput a failing step
+ * achieved (when it lies between the two) and, when that holds, that rate × (1 + resolution); then it halves.
+ * Pure: the sweep reports each step's verdict and asks again; the step and time bounds are the sweep's.
  */
 export interface RateSearchSpec {
   /** Arrivals per second. */
@@ -23,6 +25,9 @@ export class RateSearch {
   private firstBad: number | undefined;
   private pending: number | undefined;
   private ended: SearchEnd | undefined;
+  /** Throughput a failing step achieved: where the capacity probably is. */
+  private estimate: number | undefined;
+  private readonly tried = new Set<number>();
 
   constructor(private readonly spec: RateSearchSpec) {
     this.pending = round(spec.start);
@@ -34,9 +39,14 @@ export class RateSearch {
     return { rate: this.pending, phase: this.firstBad === undefined ? 'coarse' : 'bisect' };
   }
 
-  record(rate: number, pass: boolean): void {
+  /** `achieved`: arrivals completed per second during the step, if measured. */
+  record(rate: number, pass: boolean, achieved?: number): void {
+    this.tried.add(rate);
     if (pass) this.lastGood = Math.max(this.lastGood ?? 0, rate);
-    else this.firstBad = Math.min(this.firstBad ?? Infinity, rate);
+    else {
+      this.firstBad = Math.min(this.firstBad ?? Infinity, rate);
+      if (achieved !== undefined && achieved > 0 && achieved < rate) this.estimate = round(achieved);
+    }
     this.pending = this.choose();
   }
 
@@ -61,7 +71,15 @@ export class RateSearch {
       return round(Math.min(this.spec.max, up));
     }
     if (lastGood === undefined) return this.finish('below-start');
-    if (firstBad / lastGood - 1 <= this.spec.resolution) return this.finish('resolved');
+    // The rounding of rates to 3 decimals may put a resolution step a hair above the resolution.
+    if (firstBad / lastGood - 1 <= this.spec.resolution + 1e-3) return this.finish('resolved');
+    const inside = (r: number) => r > lastGood && r < firstBad && !this.tried.has(r);
+    const estimate = this.estimate;
+    if (estimate !== undefined && inside(estimate)) return estimate;
+    if (estimate !== undefined && lastGood === estimate) {
+      const above = round(estimate * (1 + this.spec.resolution));
+      if (inside(above)) return above;
+    }
     const mid = round((lastGood + firstBad) / 2);
     // Rates closer than the rounding cannot be told apart.
     return mid <= lastGood || mid >= firstBad ? this.finish('resolved') : mid;

@@ -61,7 +61,7 @@ export const capacitySchema = z
     resolution: share.refine((r) => r > 0 && r < 1, { message: 'must be between 0 % and 100 %' }).default(0.05).describe('The bisection stops once first bad / last good − 1 is at most this.'),
     maxSteps: z.number().int().positive().max(100, atMost(100, 'steps')).default(20).describe('Most steps per sweep; the sweep stops there and says so.'),
     maxDuration: positiveDurationMs.default(900_000).describe('Most time per sweep; the sweep stops there and says so.'),
-    lagBound: positiveDurationMs.default(50).describe('Bound on the p99 schedule lag of a step; past it the load generator, not the stack, is the limit.'),
+    lagBound: positiveDurationMs.default(100).describe('Bound on the p99 schedule lag of a step; past it the load generator, not the stack, is the limit.'),
     peak: ratePerSecond.optional().describe('The declared peak the stack must take, arrivals per second ("300/s").'),
     headroom: share.default(0.3).describe('Headroom the capacity must keep over `peak`: capacity ≥ peak × (1 + headroom).'),
     vary: z
