@@ -31,6 +31,8 @@ export interface CapacityOptions {
   signal: AbortSignal;
   /** One line per step, as it ends. */
   onStep?: (sweep: string, step: CapacityStep) => void;
+  /** Once per sweep, when it starts on the running stack. */
+  onSweepStart?: (sweep: string, startRate: number) => void;
   stateDir?: string;
   onHardStop?: (writeReportNow: () => void) => void;
 }
@@ -123,7 +125,7 @@ async function measureConfiguration(configuration: Configuration, context: Measu
       : new ProcessRuntime(context.registry, logger);
   const stack = await RunningStack.start(runtime, plans, { logger, signal: options.signal });
   try {
-    const common = { scenario, spec, stack, signal: options.signal, logger, onStep: options.onStep ?? (() => undefined), ...(configuration.vary ? { vary: configuration.vary } : {}) };
+    const common = { scenario, spec, stack, signal: options.signal, logger, onStep: options.onStep ?? (() => undefined), ...(options.onSweepStart ? { onSweepStart: options.onSweepStart } : {}), ...(configuration.vary ? { vary: configuration.vary } : {}) };
     context.sweeps.push(await sweepCapacity({ ...common, label: configuration.label, stopped: [] }));
     const stop = spec.failover?.stop ?? [];
     if (stop.length > 0 && !options.signal.aborted) {

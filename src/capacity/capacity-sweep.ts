@@ -23,6 +23,8 @@ export interface SweepOptions {
   signal: AbortSignal;
   logger: Logger;
   onStep: (sweep: string, step: CapacityStep) => void;
+  /** Called once the sweep starts (the stack is up). */
+  onSweepStart?: (sweep: string, startRate: number) => void;
 }
 
 export async function sweepCapacity(options: SweepOptions): Promise<CapacitySweep> {
@@ -31,6 +33,7 @@ export async function sweepCapacity(options: SweepOptions): Promise<CapacitySwee
   const search = new RateSearch(spec);
   const steps: CapacityStep[] = [];
   let stop: { reason: CapacitySweep['stopReason']; detail: string } | undefined;
+  options.onSweepStart?.(options.label, spec.start);
   for (let next = search.next(); next; next = search.next()) {
     if (signal.aborted) {
       stop = { reason: 'interrupted', detail: 'interrupted by a signal' };

@@ -18,7 +18,7 @@ export const capacityUsage = `  drill capacity FILE [options]    sweep the arriv
 function stepLine(out: Writable, unit: string) {
   return (sweep: string, step: CapacityStep) => {
     const p99 = step.p99Ms === null ? '–' : `${step.p99Ms} ms`;
-    const verdict = step.pass ? 'pass' : `FAIL (${step.limitedBy}: ${step.failures.join('; ')})`;
+    const verdict = step.pass ? 'pass' : step.limitedBy === 'interrupted' ? 'interrupted' : `FAIL (${step.limitedBy}: ${step.failures.join('; ')})`;
     out.write(`capacity [${sweep}] step ${step.index + 1} ${step.phase} ${step.offered} ${unit}: achieved ${step.achieved}, p99 ${p99}, lag p99 ${step.lagP99Ms ?? '–'} ms, dropped ${step.dropped} → ${verdict}\n`);
   };
 }
@@ -45,7 +45,11 @@ export const capacity: Command = async (args, io) => {
   const unit = { signal: 'msg/s', wavry: 'sessions/s', http: 'req/s' }[loaded.scenario.workload.type];
   const { runCapacity } = await import('../../capacity/capacity-run.ts');
   return withRunSignals(io, 'stopping the sweep, writing what it measured and tearing down', async (signal, onHardStop) => {
-    const outcome = await runCapacity(loaded, { cwd: io.cwd, logger: createLogger(io.stderr, level), signal, onStep: stepLine(io.stdout, unit), onHardStop });
+    const outcome = await runCapacity(loaded, { cwd: io.cwd, logger: createLogger(io.stderr, level), signal,
+      onStep: stepLine(io.stdout, unit),
+      onSweepStart: (sweep, start) => io.stdout.write(`capacity [${sweep}] sweeping from ${start} ${unit}\n`),
+      onHardStop,
+    });
     const { report } = outcome;
     const summary = report.sweeps.map((s) => `${s.label}: ${s.capacity === null ? 'no capacity' : `${s.atLeast ? '≥ ' : ''}${s.capacity} ${unit}`}`).join(' · ');
     io.stdout.write(`drill capacity: ${report.verdict.toUpperCase()} · ${summary || 'nothing measured'}\n`);
