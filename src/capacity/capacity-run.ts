@@ -21,6 +21,7 @@ import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { capacityReportSchema, type CapacityReport, type CapacityStep, type CapacitySweep } from './capacity-report-schema.ts';
 import { sweepCapacity } from './capacity-sweep.ts';
+import { stopForFailover } from './failover-stop.ts';
 import { exitCodeOfCapacity, failoverOf, fullSweeps, headroomOf, scalingOf, trendOf, verdictOf } from './capacity-verdict.ts';
 import { writeCapacityFiles, writeCapacityFilesSync } from './capacity-files.ts';
 
@@ -129,7 +130,7 @@ async function measureConfiguration(configuration: Configuration, context: Measu
     context.sweeps.push(await sweepCapacity({ ...common, label: configuration.label, stopped: [] }));
     const stop = spec.failover?.stop ?? [];
     if (stop.length > 0 && !options.signal.aborted) {
-      for (const name of stop) await stack.stop(name);
+      await stopForFailover(stack, scenario, stop);
       const label = `${configuration.vary ? `${configuration.label}, ` : ''}failover: ${stop.join(', ')} stopped`;
       context.sweeps.push(await sweepCapacity({ ...common, label, stopped: stop }));
     }
