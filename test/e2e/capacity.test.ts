@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 import { capacityReportSchema, type CapacityReport } from '../../src/capacity/capacity-report-schema.ts';
-import { runFolders, startDrill } from '../helpers/drill-cli.ts';
+import { drillSync, runFolders, startDrill } from '../helpers/drill-cli.ts';
 import { chromiumMissing, launchBrowser, openFile } from '../helpers/headless-page.ts';
 
 const SCENARIO = path.resolve('scenarios/signal-capacity.yaml');
@@ -41,6 +41,19 @@ function records(stateDir: string): unknown[] {
   if (!existsSync(stateDir)) return [];
   return readdirSync(stateDir).filter((f) => f.endsWith('.json'));
 }
+
+describe('drill capacity input', () => {
+  it('a bad capacity key exits 2 with file:line:col, before any service starts', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'drill-capacity-bad-')), 'bad.yaml');
+    writeFileSync(file, readFileSync(SCENARIO, 'utf8').replace('headroom: 30%', 'headroom: plenty'));
+    const result = drillSync(['capacity', file, '--report-dir', path.join(path.dirname(file), 'reports')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.yaml:\d+:\d+/);
+    expect(result.stderr).toContain('capacity.headroom');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(path.dirname(file), 'reports'))).toBe(false);
+  });
+});
 
 describe('drill capacity on the Little\'s-law stack', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drill-capacity-'));
