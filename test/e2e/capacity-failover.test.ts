@@ -1,6 +1,6 @@
 /**
  * A Wavry relay failover measured by `drill capacity`: every viewer is relayed (0.1.0: the gateway asks the
- * master for leases, hosts present theirs) through two relays of 5 sessions each. With relay-a drained at the
+ * master for leases, hosts present theirs) through two relays of 10 sessions each. With relay-a drained at the
  * master and stopped, the capacity left must be smaller than the pool's, for the right reason: relay-b's
  * sessions reached their limit and session setups failed (the relay refused them), not the generator or a CPU.
  */
@@ -44,7 +44,7 @@ describe('drill capacity with a relay failover on Wavry', () => {
     expect(relayB.level).toBeGreaterThanOrEqual(0.8);
     expect(failover!.steps.every((s) => !s.signals.some((g) => g.component === 'relay-a'))).toBe(true);
     expect(failover!.concurrentSessions).not.toBeNull();
-    // Peak 2/s: the pool of one relay (about 1.5/s) does not cover it.
+    // Peak 4/s: the pool of one relay (about 3/s) does not cover it.
     expect(report.failover!.coversPeak).toBe(false);
     expect(report.verdict).toBe('missed');
     expect(code).toBe(1);

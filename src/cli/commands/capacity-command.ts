@@ -13,6 +13,7 @@ export const capacityUsage = `  drill capacity FILE [options]    sweep the arriv
       --report-dir DIR             write the run folder (and the history) here instead of the scenario's report.dir
       --release R                  the release under test instead of the scenario's
       --runtime NAME               process | docker
+      --log-level LEVEL            debug | info | warn | error (default warn; logs go to stderr)
 `;
 
 function stepLine(out: Writable, unit: string) {
