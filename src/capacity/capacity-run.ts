@@ -16,7 +16,7 @@ import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
 import { directLinks, planStack } from '../runtime/stack-plan.ts';
 import { newRunId } from '../run/run-id.ts';
-import { capacitySchema, VARY_ENV_KEY, type CapacitySpec } from '../scenario/capacity-schema.ts';
+import { capacitySchema, VARY_ENV_KEY, VARY_REPLICAS_KEY, type CapacitySpec } from '../scenario/capacity-schema.ts';
 import type { LoadedScenario } from '../scenario/scenario-loader.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { capacityReportSchema, type CapacityReport, type CapacityStep, type CapacitySweep } from './capacity-report-schema.ts';
@@ -50,13 +50,19 @@ interface Configuration {
   label: string;
   scenario: Scenario;
   vary?: { key: string; value: string };
+  /** Instances of a service to run (`scale`) before the sweep. */
+  replicas?: { service: string; count: number };
 }
 
-/** One configuration per `vary` value (the service's env set to it), or the scenario itself. */
+/** One configuration per `vary` value (the service's env set to it, or that many instances), or the scenario itself. */
 export function configurations(scenario: Scenario, spec: CapacitySpec): Configuration[] {
   const entry = Object.entries(spec.vary ?? {})[0];
   if (!entry) return [{ label: 'all services', scenario }];
   const [key, values] = entry;
+  const replicated = VARY_REPLICAS_KEY.exec(key)?.[1];
+  if (replicated) {
+    return values.map((value) => ({ label: `${replicated} ×${value}`, scenario, vary: { key, value }, replicas: { service: replicated, count: Number(value) } }));
+  }
   const [, service, variable] = VARY_ENV_KEY.exec(key)!;
   return values.map((value) => {
     const copy = structuredClone(scenario);
@@ -118,7 +124,7 @@ interface MeasureContext {
 async function measureConfiguration(configuration: Configuration, context: MeasureContext): Promise<void> {
   const { scenario } = configuration;
   const { spec, logger, options } = context;
-  const dir = configuration.vary ? path.join(context.runDir, configuration.label.replace(/[^\w.-]+/g, '_')) : context.runDir;
+  const dir = configuration.vary ? path.join(context.runDir, configuration.label.replace(/[^\w.=-]+/g, '_')) : context.runDir;
   const plans = await planStack(scenario, dir, directLinks);
   const runtime =
     scenario.runtime === 'docker'
@@ -126,6 +132,7 @@ async function measureConfiguration(configuration: Configuration, context: Measu
       : new ProcessRuntime(context.registry, logger);
   const stack = await RunningStack.start(runtime, plans, { logger, signal: options.signal });
   try {
+    if (configuration.replicas && configuration.replicas.count > 1) await stack.scale(configuration.replicas.service, configuration.replicas.count);
     const common = { scenario, spec, stack, signal: options.signal, logger, onStep: options.onStep ?? (() => undefined), ...(options.onSweepStart ? { onSweepStart: options.onSweepStart } : {}), ...(configuration.vary ? { vary: configuration.vary } : {}) };
     context.sweeps.push(await sweepCapacity({ ...common, label: configuration.label, stopped: [] }));
     const stop = spec.failover?.stop ?? [];

@@ -44,6 +44,8 @@ const ratePerSecond = z
 
 /** `<service>.env.<NAME>`: one capacity per value of a service's environment variable. */
 export const VARY_ENV_KEY = /^([a-z][a-z0-9-]*)\.env\.([A-Za-z_][A-Za-z0-9_]*)$/;
+/** `replicas.<service>`: one capacity per number of instances of a service (the original and its `scale` replicas). */
+export const VARY_REPLICAS_KEY = /^replicas\.([a-z][a-z0-9-]*)$/;
 
 const varyValues = z
   .array(z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -65,10 +67,13 @@ export const capacitySchema = z
     peak: ratePerSecond.optional().describe('The declared peak the stack must take, arrivals per second ("300/s").'),
     headroom: share.default(0.3).describe('Headroom the capacity must keep over `peak`: capacity ≥ peak × (1 + headroom).'),
     vary: z
-      .record(z.string().regex(VARY_ENV_KEY, { message: 'expected <service>.env.<NAME>, such as bot.env.WORKER_POOL_SIZE' }), varyValues)
+      .record(
+        z.string().refine((key) => VARY_ENV_KEY.test(key) || VARY_REPLICAS_KEY.test(key), { message: 'expected <service>.env.<NAME> (such as bot.env.WORKER_POOL_SIZE) or replicas.<service>' }),
+        varyValues,
+      )
       .refine((v) => Object.keys(v).length <= 1, { message: 'vary one dimension at a time' })
       .optional()
-      .describe('One capacity per value: `{ bot.env.WORKER_POOL_SIZE: [1, 2, 4, 8] }` (the stack restarts for each value).'),
+      .describe('One capacity per value: `{ bot.env.WORKER_POOL_SIZE: [1, 2, 4, 8] }` or `{ replicas.relay-a: [1, 2] }` (the stack restarts for each value).'),
     failover: z
       .strictObject({ stop: z.array(z.string()).min(1).max(scenarioLimits.services).describe('Services stopped before the failover sweep.') })
       .optional()
