@@ -37,4 +37,10 @@ describe('capacity: section', () => {
     expect(issues.some((i) => /^capacity\.failover\.stop\.0 \d+:\d+ stops unknown service "relay-z"/.test(i))).toBe(true);
     expect(issuesOf(base.replace('  factor: 2.5\n', '  factor: 2.5\n  increment: 1/s\n')).some((i) => /^capacity\.increment .*factor or increment, not both/.test(i))).toBe(true);
   });
+
+  it('takes replicas.<service> with whole instance counts only', () => {
+    const replicas = base.replace('bot.env.WORKER_POOL_SIZE: [2, 4]', 'replicas.bot: [1, 2]');
+    expect(parseScenario(replicas, 'x.yaml').scenario.capacity!.vary).toEqual({ 'replicas.bot': ['1', '2'] });
+    expect(issuesOf(replicas.replace('[1, 2]', '[1, 0.5]')).some((i) => /^capacity\.vary\.replicas\.bot\.1 .*whole number from 1 to 16/.test(i))).toBe(true);
+  });
 });
