@@ -32,7 +32,7 @@ export const capacityStepSchema = z.object({
   /** p99 of the schedule lag over the whole step, ms. */
   lagP99Ms: z.number().nullable(),
   pass: z.boolean(),
-  /** What broke: `slo` (a threshold), `dropped` (arrivals), `lag` (the generator), `interrupted`; null when it passed. */
+  /** What broke: `slo` (a threshold), `dropped` (arrivals), `lag` (the generator: lag past the bound while the stack kept up, ≥ 95 % of the offered rate completed, or nothing else failed), `interrupted`; null when it passed. */
   limitedBy: z.enum(['slo', 'dropped', 'lag', 'interrupted']).nullable(),
   /** Each failed check, e.g. `reply_latency p(99)<500 (observed 812.4)`. */
   failures: z.array(z.string()),

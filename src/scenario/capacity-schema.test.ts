@@ -18,7 +18,7 @@ function issuesOf(text: string): string[] {
 describe('capacity: section', () => {
   it('reads rates, shares and durations once, at load time', () => {
     const { scenario } = parseScenario(base, 'signal-capacity.yaml');
-    expect(scenario.capacity).toMatchObject({ start: 2, factor: 2.5, max: 100, hold: 4_000, warmup: 1_000, resolution: 0.05, lagBound: 250, peak: 5, headroom: 0.3 });
+    expect(scenario.capacity).toMatchObject({ start: 2, factor: 2.5, max: 100, hold: 4_000, warmup: 1_000, resolution: 0.05, lagBound: 500, peak: 5, headroom: 0.3 });
     expect(scenario.capacity!.vary).toEqual({ 'bot.env.WORKER_POOL_SIZE': ['2', '4'] });
     const perMinute = parseScenario(base.replace('peak: 5/s', 'peak: 300/m'), 'x.yaml').scenario.capacity!;
     expect(perMinute.peak).toBe(5);
