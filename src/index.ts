@@ -51,3 +51,9 @@ export { MethodRunner } from './drills/method-runner.ts';
 export { Playbook, type PlaybookOutcome } from './drills/playbook.ts';
 export { runMonthlySuite, type SuiteOptions } from './run/monthly-suite.ts';
 export { suiteReportSchema, SUITE_SCHEMA_VERSION, type SuiteReport } from './report/suite-report.ts';
+
+export { runCapacity, type CapacityOptions, type CapacityOutcome } from './capacity/capacity-run.ts';
+export { capacityReportSchema, type CapacityReport, type CapacitySweep, type CapacityStep } from './capacity/capacity-report-schema.ts';
+export { capacitySchema, type CapacitySpec } from './scenario/capacity-schema.ts';
+export { RateSearch } from './capacity/rate-search.ts';
+export { kneeOf } from './capacity/knee.ts';

@@ -23,6 +23,7 @@ import { monthly, monthlyUsage } from './commands/monthly-command.ts';
 import { withRunSignals } from './run-signals.ts';
 import { applyReleaseOptions } from './release-overrides.ts';
 import { k6Export, k6Import, k6Usage } from './commands/k6-commands.ts';
+import { capacity, capacityUsage } from './commands/capacity-command.ts';
 
 export interface CommandIo {
   stdout: Writable & { isTTY?: boolean };
@@ -43,7 +44,7 @@ Usage:
       --runtime NAME               process | docker: run the services there instead of the scenario's runtime
       --release R                  the release under test instead of the scenario's (services without their own release)
       --release SERVICE=R          the release of one service (repeatable), e.g. --release master=0.1.0
-${reportUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
+${reportUsage}${capacityUsage}${monthlyUsage}  drill reap                       clean up processes left by runs whose harness was killed
   drill schema [--out DIR]         write the JSON Schemas of scenario files and reports (default schema/)
 ${toxiproxyUsage}${dockerUsage}${k6Usage}${compareUsage}${gateUsage}  drill --help
 
@@ -133,6 +134,7 @@ const schema: Command = async (args, io) => {
 export const commands: Record<string, Command> = {
   validate,
   run,
+  capacity,
   report,
   monthly,
   reap,

@@ -3,6 +3,7 @@
  * samples).
  *
  *   <root>/<scenario-or-drill>/<release>/<run-id>/report.json
+ *   <root>/<scenario>/<release>/<run-id>/capacity.json     a `drill capacity` run
  *   <root>/<scenario-or-drill>/baseline.json          the marked known-good baseline: release and run ids
  *   <root>/<scenario-or-drill>/judgements/<release>.json   the latest gate or canary judgement of a candidate
  */
@@ -62,6 +63,28 @@ export class HistoryStore {
           const dir = path.join(this.root, s, release, runId);
           if (existsSync(path.join(dir, 'report.json'))) runs.push({ scenario: s, release, runId, dir });
         }
+      }
+    }
+    return runs.sort((a, b) => a.runId.localeCompare(b.runId));
+  }
+
+  /** Keeps a capacity run (`drill capacity`) beside the run reports of its scenario and release. */
+  async saveCapacity(scenario: string, release: string, runId: string, json: unknown): Promise<string> {
+    const dir = path.join(this.root, segment(scenario, 'scenario'), segment(release, 'release'), segment(runId, 'run id'));
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'capacity.json'), `${JSON.stringify(json, null, 2)}\n`);
+    return dir;
+  }
+
+  /** The capacity runs of a scenario, oldest first; `file` is each one's capacity.json. */
+  async capacityRuns(scenario: string): Promise<(StoredRun & { file: string })[]> {
+    const runs: (StoredRun & { file: string })[] = [];
+    for (const release of await subfolders(path.join(this.root, segment(scenario, 'scenario')))) {
+      if (release === 'judgements') continue;
+      for (const runId of await subfolders(path.join(this.root, scenario, release))) {
+        const dir = path.join(this.root, scenario, release, runId);
+        const file = path.join(dir, 'capacity.json');
+        if (existsSync(file)) runs.push({ scenario, release, runId, dir, file });
       }
     }
     return runs.sort((a, b) => a.runId.localeCompare(b.runId));

@@ -5,6 +5,7 @@
  */
 import { aggregationsByKind, sliDefinition } from '../sli/catalog.ts';
 import { LEASE_REJECT_REASON } from '../wire/wavry.ts';
+import { checkCapacityRules } from './capacity-rules.ts';
 import { checkCompareRules } from './compare-rules.ts';
 import { checkLoopbackRule } from './loopback-rule.ts';
 import { wholeSections, type ScenarioParts } from './scenario-parts.ts';
@@ -42,6 +43,7 @@ export function checkScenarioRules(scenario: ScenarioParts, context: RuleContext
     ...(scenario.faults ? checkFaultRamps(scenario.faults) : []),
     ...checkThresholds(scenario),
     ...checkCompareRules(scenario),
+    ...checkCapacityRules(scenario),
     ...(forSteps ? checkSteps(forSteps, context) : []),
     ...checkSeriesLength(scenario),
     ...checkTemplates(scenario),

@@ -3,6 +3,7 @@
  * generated from it (`npm run schema`), and cross-references are checked in `scenario-rules.ts`.
  */
 import { z } from 'zod';
+import { capacitySchema } from './capacity-schema.ts';
 import { compareSchema, rollbackSchema } from './compare-schema.ts';
 import { durationMs, positiveDurationMs } from './duration-schema.ts';
 import { faultsSchema } from './faults-schema.ts';
@@ -58,6 +59,7 @@ export const scenarioSchema = z.strictObject({
   thresholds: z.record(z.string(), z.array(thresholdEntry).min(1)).default({}).describe('SLI name → threshold expressions (k6 grammar: `p(95)<500`, `rate<0.01`, `count<1`).'),
   rollback: rollbackSchema,
   compare: compareSchema,
+  capacity: capacitySchema.optional().describe('How `drill capacity` sweeps the arrival rate, the declared peak and headroom, and what it varies or fails over.'),
   report: z
     .strictObject({
       dir: z.string().default('reports').describe('Folder runs write into; each run gets `<dir>/<scenario>-<timestamp>/`.'),

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reportJsonSchema, scenarioJsonSchema, suiteJsonSchema } from '../../src/scenario/json-schema.ts';
+import { capacityJsonSchema, reportJsonSchema, scenarioJsonSchema, suiteJsonSchema } from '../../src/scenario/json-schema.ts';
 import { loadScenarioFile } from '../../src/scenario/scenario-loader.ts';
 
 describe('shipped files', () => {
@@ -30,5 +30,6 @@ describe('shipped files', () => {
     expect(committed('scenario.schema.json')).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
     expect(committed('report.schema.json')).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
     expect(committed('suite.schema.json')).toEqual(JSON.parse(JSON.stringify(suiteJsonSchema())));
+    expect(committed('capacity.schema.json')).toEqual(JSON.parse(JSON.stringify(capacityJsonSchema())));
   });
 });
