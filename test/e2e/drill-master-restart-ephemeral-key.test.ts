@@ -13,7 +13,7 @@ const after = (report: Awaited<ReturnType<typeof runScenarioFile>>['report'], sl
   report.phases.find((p) => p.name === 'after-master-restart')?.slis[sli];
 
 describe('master-restart-ephemeral-key drill', () => {
-  it('fails on 0.0.5 with an ephemeral key: the relays reject every new lease as InvalidSignature', async () => {
+  it.concurrent('fails on 0.0.5 with an ephemeral key: the relays reject every new lease as InvalidSignature', async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(report.verdict, output).toBe('fail');
     expect(code).toBe(1);
@@ -26,7 +26,7 @@ describe('master-restart-ephemeral-key drill', () => {
     expect(report.steps[0]!.checks.filter((c) => c.target.includes('registered with master')).every((c) => c.passedAfterMs !== undefined)).toBe(true);
   }, 90_000);
 
-  it('passes with a provisioned key', async () => {
+  it.concurrent('passes with a provisioned key', async () => {
     const file = drillVariant(DRILL, (doc) => delete doc.services.master.env.WAVRY_MASTER_KEY_FILE);
     const { code, report, output } = await runScenarioFile(file);
     expect(report.reasons, output).toEqual([]);

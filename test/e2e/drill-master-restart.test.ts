@@ -19,7 +19,7 @@ function shortened(doc: Doc): void {
 }
 
 describe('master-restart drill', () => {
-  it('passes on 0.0.5 and reports the readiness time and each relay re-registration time', async () => {
+  it.concurrent('passes on 0.0.5 and reports the readiness time and each relay re-registration time', async () => {
     const { code, report, output } = await runScenarioFile(drillVariant('drills/master-restart.yaml', shortened));
     expect(report.reasons, output).toEqual([]);
     expect(report.verdict).toBe('pass');
@@ -38,7 +38,7 @@ describe('master-restart drill', () => {
     expect(gap.bad).toBe(0);
   }, 90_000);
 
-  it('fails on master 0.0.5-heartbeat-ok-unknown on relays_assignable', async () => {
+  it.concurrent('fails on master 0.0.5-heartbeat-ok-unknown on relays_assignable', async () => {
     const file = drillVariant('drills/master-restart.yaml', (doc) => {
       shortened(doc);
       doc.services.master.release = '0.0.5-heartbeat-ok-unknown';

@@ -23,7 +23,7 @@ function drillAtRelease(release: string): string {
 }
 
 describe('drill reconnect-storm', () => {
-  it('passes with jittered reconnects: every bot is back within the bound after the heal', { timeout: 90_000 }, async () => {
+  it.concurrent('passes with jittered reconnects: every bot is back within the bound after the heal', { timeout: 90_000 }, async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(code, output).toBe(0);
     expect(report.verdict).toBe('pass');
@@ -36,7 +36,7 @@ describe('drill reconnect-storm', () => {
     expect(report.slis.receive_reconnects_rejected).toBeDefined();
   });
 
-  it('fails on upstream backoff (bot 1.4.0): refused in a burst, the bots are not back within the bound', { timeout: 90_000 }, async () => {
+  it.concurrent('fails on upstream backoff (bot 1.4.0): refused in a burst, the bots are not back within the bound', { timeout: 90_000 }, async () => {
     const { code, report, output } = await runScenarioFile(drillAtRelease('1.4.0'));
     expect(code, output).toBe(1);
     expect(report.verdict).toBe('fail');

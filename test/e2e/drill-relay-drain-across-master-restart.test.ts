@@ -13,7 +13,7 @@ const DRILL = 'drills/relay-drain-across-master-restart.yaml';
 const DRAINED_PHASES = ['master-restart', 'after-master-restart', 'drained'];
 
 describe('relay-drain-across-master-restart drill', () => {
-  it('fails on 0.0.5: the restarted master forgets the drain and assigns the drained relay again', async () => {
+  it.concurrent('fails on 0.0.5: the restarted master forgets the drain and assigns the drained relay again', async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(report.verdict, output).toBe('fail');
     expect(code).toBe(1);
@@ -26,7 +26,7 @@ describe('relay-drain-across-master-restart drill', () => {
     expect(report.thresholds.find((t) => t.sli === 'relay_sessions_relay-a' && t.phase === 'after-drain')).toMatchObject({ pass: true, observed: 0 });
   }, 90_000);
 
-  it('passes on master 0.0.5-keeps-admin-states: the drained relay registers again as Draining', async () => {
+  it.concurrent('passes on master 0.0.5-keeps-admin-states: the drained relay registers again as Draining', async () => {
     const file = drillVariant(DRILL, (doc) => (doc.services.master.release = '0.0.5-keeps-admin-states'));
     const { code, report, output } = await runScenarioFile(file);
     expect(report.reasons, output).toEqual([]);

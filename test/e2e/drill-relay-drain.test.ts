@@ -13,7 +13,7 @@ const phaseSli = (report: Awaited<ReturnType<typeof runScenarioFile>>['report'],
   report.phases.find((p) => p.name === phase)?.slis[sli];
 
 describe('relay-drain drill', () => {
-  it('passes on 0.0.5: no assignment to the drained relay, a new relay_id after its restart, sessions on it again', async () => {
+  it.concurrent('passes on 0.0.5: no assignment to the drained relay, a new relay_id after its restart, sessions on it again', async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(report.reasons, output).toEqual([]);
     expect(report.verdict).toBe('pass');
@@ -33,7 +33,7 @@ describe('relay-drain drill', () => {
     expect(registered.target).not.toContain(drainedId);
   }, 90_000);
 
-  it('fails on master 0.0.5-assigns-draining, naming relay_sessions_relay-a', async () => {
+  it.concurrent('fails on master 0.0.5-assigns-draining, naming relay_sessions_relay-a', async () => {
     // Only the drain matters here: the load ends 1 s after the relay's restart began, 7 s after the drain.
     const file = drillVariant(DRILL, (doc) => {
       doc.services.master.release = '0.0.5-assigns-draining';

@@ -42,7 +42,7 @@ describe('drill rolling-upgrade', () => {
     for (const issue of error.issues) expect(issue.location?.line).toBeGreaterThan(0);
   });
 
-  it('passes on release B 1.6.0-rolling; replicas overlapping on one bridge both answer every message', { timeout: 90_000 }, async () => {
+  it.concurrent('passes on release B 1.6.0-rolling; replicas overlapping on one bridge both answer every message', { timeout: 90_000 }, async () => {
     const { code, report, output } = await runScenarioFile(DRILL);
     expect(code, output).toBe(0);
     expect(report.verdict).toBe('pass');
@@ -65,7 +65,7 @@ describe('drill rolling-upgrade', () => {
     expect(report.slis.dlq_growth!.count).toBe(0);
   });
 
-  it('rolls back and fails naming "latency doubles" on release B 1.6.0-rolling-slow', { timeout: 90_000 }, async () => {
+  it.concurrent('rolls back and fails naming "latency doubles" on release B 1.6.0-rolling-slow', { timeout: 90_000 }, async () => {
     const { code, report, output } = await runScenarioFile(drillWithReleaseB('1.6.0-rolling-slow'));
     expect(code, output).toBe(1);
     expect(report.verdict).toBe('aborted');

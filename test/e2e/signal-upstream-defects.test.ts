@@ -27,7 +27,7 @@ function failed(report: Report): string[] {
 }
 
 describe('drills of upstream defects', () => {
-  it.each([
+  it.concurrent.each([
     {
       drill: 'signal-groups: on bot 1.4.0 the group replies open the /v2/send breaker; 1.4.0-fixed keeps it closed',
       file: 'scenarios/signal-groups.yaml',
