@@ -143,7 +143,7 @@ thresholds:
     );
   });
 
-  it.each([
+  it.concurrent.each([
     {
       // host-b ignores WebRTC offers and advertises a UDP address where nothing listens.
       when: 'the direct path never answers',
