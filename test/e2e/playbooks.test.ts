@@ -74,10 +74,13 @@ rollbacks:
     expect(step).toMatchObject({ name: 'outage', pass: false });
     expect(step!.error).toMatch(/http_req_failed rate < 0.01 not back in 2 consecutive 250 ms windows; last windows .*: 1(,|$)/);
     const curve = step!.sliRecovery!.curve;
-    // Three windows before the stop held; every window after it saw only refused connections.
-    expect(curve.slice(0, 3).every((w) => w.pass && w.observed === 0)).toBe(true);
-    expect(curve.slice(3).length).toBeGreaterThanOrEqual(5);
-    expect(curve.slice(4).every((w) => !w.pass && w.observed === 1)).toBe(true);
+    // Windows before the bridge went down held (how many depends on how long the stop takes on a busy machine);
+    // after the window it went down in, every window saw only refused connections.
+    const firstBad = curve.findIndex((w) => !w.pass);
+    expect(firstBad).toBeGreaterThanOrEqual(0);
+    expect(curve.slice(0, firstBad).every((w) => w.pass && w.observed === 0)).toBe(true);
+    expect(curve.slice(firstBad + 1).length).toBeGreaterThanOrEqual(4);
+    expect(curve.slice(firstBad + 1).every((w) => !w.pass && w.observed === 1)).toBe(true);
     expect(step!.sliRecovery!.recoveredAfterMs).toBeUndefined();
     expect(report.reasons.map((r) => r.code)).toContain('step-failed');
   });
