@@ -11,7 +11,7 @@ import { exitCodeOf } from '../common/errors.ts';
 import { silentLogger, type Logger } from '../common/logger.ts';
 import { HistoryStore } from '../compare/history-store.ts';
 import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
-import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import { runtimeFor } from '../runtime/runtime-for.ts';
 import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
 import { directLinks, planStack } from '../runtime/stack-plan.ts';
@@ -126,10 +126,7 @@ async function measureConfiguration(configuration: Configuration, context: Measu
   const { spec, logger, options } = context;
   const dir = configuration.vary ? path.join(context.runDir, configuration.label.replace(/[^\w.=-]+/g, '_')) : context.runDir;
   const plans = await planStack(scenario, dir, directLinks);
-  const runtime =
-    scenario.runtime === 'docker'
-      ? new (await import('../runtime/docker/docker-runtime.ts')).DockerRuntime(context.registry, logger)
-      : new ProcessRuntime(context.registry, logger);
+  const runtime = await runtimeFor(scenario.runtime, context.registry, logger);
   const stack = await RunningStack.start(runtime, plans, { logger, signal: options.signal });
   try {
     if (configuration.replicas && configuration.replicas.count > 1) await stack.scale(configuration.replicas.service, configuration.replicas.count);

@@ -11,7 +11,7 @@ import type { WorkloadDriver } from '../load/workload-driver.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { Report } from '../report/report-schema.ts';
 import { dockerContainerRemover } from '../runtime/docker/container-remover.ts';
-import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import { runtimeFor } from '../runtime/runtime-for.ts';
 import { reapDeadRuns, RunRegistry } from '../runtime/run-registry.ts';
 import { RunningStack } from '../runtime/stack.ts';
 import { FaultLayer } from '../faults/timeline/fault-layer.ts';
@@ -114,11 +114,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   try {
     faults = await FaultLayer.open(scenario, logger, { runId, registry });
     const plans = await planStack(scenario, runDir, faults?.links ?? directLinks);
-    // The container runtime (and testcontainers) loads only when a scenario asks for it.
-    const runtime =
-      scenario.runtime === 'docker'
-        ? new (await import('../runtime/docker/docker-runtime.ts')).DockerRuntime(registry, logger)
-        : new ProcessRuntime(registry, logger);
+    const runtime = await runtimeFor(scenario.runtime, registry, logger);
     stack = await RunningStack.start(
       runtime,
       plans,
