@@ -52,6 +52,7 @@ describe('playbook admin actions', () => {
     // The master's registry took the change: the relay is Draining.
     expect(step('drained')).toMatchObject({ pass: true, detail: expect.stringContaining('0.state = "Draining"') });
     expect(step('wrong-token')).toMatchObject({ pass: false, error: expect.stringContaining('→ 401 (expected 200)') });
+    expect(step('slow-link').error).toBeUndefined();
     expect(step('slow-link')).toMatchObject({ pass: true, detail: 'cleared after 1000 ms' });
     const faults = report.timeline.filter((e) => e.source === 'fault' && e.target === 'relay-a_to_master').map((e) => e.type);
     expect(faults).toEqual(['inject', 'clear']);

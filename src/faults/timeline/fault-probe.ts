@@ -32,7 +32,11 @@ export function probeHttp(target: PortBinding, path: string, timeoutMs: number):
 }
 
 /** Median of `count` sequential probes; failed probes are returned separately. */
-export async function probeHttpMedian(target: PortBinding, path: string, count: number, timeoutMs: number): Promise<{ medianMs: number | null; failures: string[] }> {
+/**
+ * `count` probes one after another: their median and their fastest time. A busy machine only ever adds delay to
+ * a probe, so the fastest one is the closest to what the link itself costs.
+ */
+export async function probeHttpTimes(target: PortBinding, path: string, count: number, timeoutMs: number): Promise<{ medianMs: number | null; fastestMs: number | null; failures: string[] }> {
   const times: number[] = [];
   const failures: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -41,7 +45,7 @@ export async function probeHttpMedian(target: PortBinding, path: string, count: 
     else failures.push(result.error ?? 'failed');
   }
   times.sort((a, b) => a - b);
-  return { medianMs: times.length ? times[Math.floor(times.length / 2)]! : null, failures };
+  return { medianMs: times.length ? times[Math.floor(times.length / 2)]! : null, fastestMs: times[0] ?? null, failures };
 }
 
 export interface UdpProbeResult {
