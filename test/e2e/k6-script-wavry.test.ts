@@ -34,7 +34,9 @@ function sessions(count: number, hostsOverride?: string): { source: string; plan
   if (hostsOverride) {
     source = source.replace('const HOSTS: string[] = ["host-a","host-b"];', `const HOSTS: string[] = ${hostsOverride};`);
     // No host answers, so each session waits out its setup timeout: a short one keeps the test short.
-    source = source.replace(/const SETUP_TIMEOUT_MS = \d+;/, 'const SETUP_TIMEOUT_MS = 3000;');
+    const timeout = /const SETUP_TIMEOUT_MS = \d+;/;
+    if (!timeout.test(source)) throw new Error('the exported script has no SETUP_TIMEOUT_MS to shorten');
+    source = source.replace(timeout, 'const SETUP_TIMEOUT_MS = 3000;');
   }
   const startMs = Date.now() + 100;
   return {

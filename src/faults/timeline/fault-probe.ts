@@ -31,10 +31,9 @@ export function probeHttp(target: PortBinding, path: string, timeoutMs: number):
   });
 }
 
-/** Median of `count` sequential probes; failed probes are returned separately. */
 /**
- * `count` probes one after another: their median and their fastest time. A busy machine only ever adds delay to
- * a probe, so the fastest one is the closest to what the link itself costs.
+ * `count` probes one after another: their median and their fastest time (failed probes are returned separately).
+ * A busy machine only ever adds delay to a probe, so the fastest one is the closest to what the link itself costs.
  */
 export async function probeHttpTimes(target: PortBinding, path: string, count: number, timeoutMs: number): Promise<{ medianMs: number | null; fastestMs: number | null; failures: string[] }> {
   const times: number[] = [];
